@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+
+.PHONY: install validate serve test lint format clean
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+validate: install
+	$(BIN)/inclusion-kg validate
+
+serve: validate
+	$(BIN)/inclusion-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/inclusion-kg format --check
+
+format: install
+	$(BIN)/inclusion-kg format
+
+clean:
+	rm -rf $(VENV) .pytest_cache

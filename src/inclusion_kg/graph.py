@@ -1,0 +1,117 @@
+"""Load the ontology and data, and gate them with SHACL.
+
+rdflib parses; pyshacl validates. Nothing is served unless it conforms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+
+from inclusion_kg.namespaces import bind_prefixes
+
+
+def project_root() -> Path:
+    """The folder holding ontology/, data/, shapes/ and queries/ (INCLUSION_KG_HOME overrides)."""
+    override = os.environ.get("INCLUSION_KG_HOME")
+    return Path(override) if override else Path(__file__).resolve().parents[2]
+
+
+def data_files(root: Path | None = None) -> list[Path]:
+    """The Turtle files of the served graph: the ontology and every data file, sorted."""
+    root = root or project_root()
+    return sorted((root / "ontology").glob("*.ttl")) + sorted((root / "data").rglob("*.ttl"))
+
+
+def shape_files(root: Path | None = None) -> list[Path]:
+    root = root or project_root()
+    return sorted((root / "shapes").glob("*.ttl"))
+
+
+def parse_files(paths: list[Path]) -> Graph:
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def data_version(paths: list[Path] | None = None) -> str:
+    """A short content hash of the data files: it changes whenever the served data does."""
+    digest = hashlib.sha256()
+    for path in paths if paths is not None else data_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    path: str
+    message: str
+    severity: str
+    shape: str
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.focus}\n    path: {self.path}\n    {self.message}\n    shape: {self.shape}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    violations: list[Violation]
+
+    def __str__(self) -> str:
+        if self.conforms:
+            return "The data conforms to the shapes."
+        lines = [f"{len(self.violations)} result(s) against the shapes:"]
+        lines += [str(v) for v in self.violations]
+        return "\n".join(lines)
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        def text(prop):
+            value = results.value(result, prop)
+            return "" if value is None else str(value)
+
+        severity = results.value(result, SH.resultSeverity)
+        violations.append(
+            Violation(
+                focus=text(SH.focusNode),
+                path=text(SH.resultPath),
+                message=text(SH.resultMessage),
+                severity=severity.split("#")[-1] if severity else "",
+                shape=text(SH.sourceShape),
+            )
+        )
+    violations.sort(key=lambda v: (v.severity != "Violation", v.focus, v.path, v.message))
+    return ValidationReport(conforms=bool(conforms), violations=violations)
+
+
+class InvalidDataError(ValueError):
+    """Raised when the data does not conform; carries the report."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(str(report))
+        self.report = report
+
+
+def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
+    """The ontology and data as one rdflib graph, validated against shapes/ unless told not to."""
+    graph = parse_files(data_files(root))
+    if validate:
+        report = validate_graph(graph, parse_files(shape_files(root)))
+        if not report.conforms:
+            raise InvalidDataError(report)
+    return graph
