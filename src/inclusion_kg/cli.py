@@ -1,0 +1,91 @@
+"""The `inclusion-kg` command: validate, serve, format."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from inclusion_kg.graph import (
+    data_files,
+    parse_files,
+    project_root,
+    shape_files,
+    validate_graph,
+)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(args.root) if args.root else project_root()
+    try:
+        data = parse_files(data_files(root) + [Path(p) for p in args.extra])
+    except Exception as error:  # a parse error names the file and line; no traceback for users
+        print(f"error: cannot parse the data: {error}", file=sys.stderr)
+        return 2
+    report = validate_graph(data, parse_files(shape_files(root)))
+    print(report)
+    print(f"{len(data)} triples checked against {len(shape_files(root))} shape file(s).")
+    return 0 if report.conforms else 1
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    from inclusion_kg.turtle_format import check_file, format_file, turtle_files
+
+    root = Path(args.root) if args.root else project_root()
+    paths = [Path(p) for p in args.files] or turtle_files(root)
+    if args.check:
+        problems = [problem for path in paths if (problem := check_file(path))]
+        print("\n".join(problems) or f"{len(paths)} Turtle file(s) formatted.")
+        return 1 if problems else 0
+    changed = [path for path in paths if format_file(path)]
+    print(f"reformatted {len(changed)} of {len(paths)} file(s)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from inclusion_kg.server import serve
+    from inclusion_kg.settings import Settings
+
+    settings = Settings(
+        store=args.store,
+        data=tuple(Path(p) for p in args.data),
+        query_timeout=args.query_timeout,
+        base_url=args.base_url,
+        root=Path(args.root) if args.root else None,
+    )
+    return serve(settings, host=args.host, port=args.port, workers=args.workers)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inclusion-kg", description=__doc__)
+    parser.add_argument("--root", help="project folder with ontology/, data/, shapes/, queries/")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check the data against the SHACL shapes")
+    validate.add_argument("extra", nargs="*", help="more Turtle files to validate with the data")
+    validate.set_defaults(func=cmd_validate)
+
+    fmt = commands.add_parser("format", help="rewrite Turtle files deterministically")
+    fmt.add_argument("files", nargs="*", help="files to format (default: ontology, data, shapes)")
+    fmt.add_argument("--check", action="store_true", help="fail on any unformatted file")
+    fmt.set_defaults(func=cmd_format)
+
+    serve = commands.add_parser("serve", help="serve the validated graph over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
+    serve.add_argument("--store", default="memory", help="'memory' (default) or a folder for Oxigraph on disk")
+    serve.add_argument("--data", nargs="*", default=[], metavar="FILE", help="more RDF files served beside ours")
+    serve.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS")
+    serve.add_argument("--base-url", default="https://w3id.org/inclusion-kg/")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

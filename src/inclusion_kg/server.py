@@ -1,0 +1,47 @@
+"""Run the app under uvicorn, refusing to start on invalid data."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import uvicorn
+
+from inclusion_kg.app import create_app
+from inclusion_kg.graph import InvalidDataError
+from inclusion_kg.settings import Settings
+
+SETTINGS_ENV = "INCLUSION_KG_SETTINGS"
+
+
+def settings_from_env() -> Settings:
+    raw = json.loads(os.environ.get(SETTINGS_ENV, "{}"))
+    if raw.get("data"):
+        raw["data"] = tuple(Path(p) for p in raw["data"])
+    if raw.get("root"):
+        raw["root"] = Path(raw["root"])
+    return Settings(**raw)
+
+
+def app_from_env():
+    """uvicorn factory: each worker process builds its app from the settings in the environment."""
+    return create_app(settings_from_env())
+
+
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
+    try:
+        app = create_app(settings)  # validated before the port is bound: bad data never serves
+    except InvalidDataError as error:
+        print("refusing to serve: the data does not conform to the shapes.", file=sys.stderr)
+        print(error.report, file=sys.stderr)
+        return 1
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port)
+        return 0
+    # Several workers each build their own app, from settings passed through the environment.
+    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
+    uvicorn.run("inclusion_kg.server:app_from_env", factory=True, host=host, port=port, workers=workers)
+    return 0
