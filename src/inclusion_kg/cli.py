@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from inclusion_kg.graph import (
+    DataParseError,
+    check_queries,
     data_files,
     parse_files,
     project_root,
     shape_files,
-    validate_graph,
+    validate_dataset,
 )
 
 
@@ -19,12 +21,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else project_root()
     try:
         data = parse_files(data_files(root) + [Path(p) for p in args.extra])
-    except Exception as error:  # a parse error names the file and line; no traceback for users
+    except DataParseError as error:  # names the file and the line; no traceback for users
         print(f"error: cannot parse the data: {error}", file=sys.stderr)
         return 2
-    report = validate_graph(data, parse_files(shape_files(root)))
+    report = validate_dataset(data, root)
     print(report)
-    print(f"{len(data)} triples checked against {len(shape_files(root))} shape file(s).")
+    print(
+        f"{len(data)} triples checked against {len(shape_files(root))} shape file(s)"
+        f" and {len(check_queries(root))} check queries."
+    )
     return 0 if report.conforms else 1
 
 

@@ -34,10 +34,17 @@ def shape_files(root: Path | None = None) -> list[Path]:
     return sorted((root / "shapes").glob("*.ttl"))
 
 
+class DataParseError(ValueError):
+    """A data file that is not valid Turtle; the message names the file and the line."""
+
+
 def parse_files(paths: list[Path]) -> Graph:
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     for path in paths:
-        graph.parse(path, format="turtle")
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as error:  # rdflib raises several unrelated classes for bad syntax
+            raise DataParseError(f"{path}: {error}") from error
     return graph
 
 
@@ -99,6 +106,38 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     return ValidationReport(conforms=bool(conforms), violations=violations)
 
 
+def check_queries(root: Path | None = None) -> list[Path]:
+    """ODK-style checks: SELECTs in queries/checks/ that must return no row."""
+    root = root or project_root()
+    return sorted((root / "queries" / "checks").glob("*-violation.rq"))
+
+
+def run_checks(data: Graph, root: Path | None = None) -> list[Violation]:
+    violations = []
+    for path in check_queries(root):
+        for row in data.query(path.read_text(encoding="utf-8")):
+            values = [str(value) for value in row if value is not None]
+            violations.append(
+                Violation(
+                    focus=values[0] if values else "",
+                    path="",
+                    message=f"{path.stem}: " + ", ".join(values[1:]),
+                    severity="Violation",
+                    shape=f"queries/checks/{path.name}",
+                )
+            )
+    return violations
+
+
+def validate_dataset(data: Graph, root: Path | None = None) -> ValidationReport:
+    """The whole gate: the SHACL shapes, then the check queries."""
+    report = validate_graph(data, parse_files(shape_files(root)))
+    extra = run_checks(data, root)
+    if not extra:
+        return report
+    return ValidationReport(conforms=False, violations=report.violations + extra)
+
+
 class InvalidDataError(ValueError):
     """Raised when the data does not conform; carries the report."""
 
@@ -111,7 +150,7 @@ def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
     """The ontology and data as one rdflib graph, validated against shapes/ unless told not to."""
     graph = parse_files(data_files(root))
     if validate:
-        report = validate_graph(graph, parse_files(shape_files(root)))
+        report = validate_dataset(graph, root)
         if not report.conforms:
             raise InvalidDataError(report)
     return graph

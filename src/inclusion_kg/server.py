@@ -11,7 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from inclusion_kg.app import create_app
-from inclusion_kg.graph import InvalidDataError
+from inclusion_kg.graph import DataParseError, InvalidDataError
 from inclusion_kg.settings import Settings
 
 SETTINGS_ENV = "INCLUSION_KG_SETTINGS"
@@ -37,6 +37,9 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     except InvalidDataError as error:
         print("refusing to serve: the data does not conform to the shapes.", file=sys.stderr)
         print(error.report, file=sys.stderr)
+        return 1
+    except DataParseError as error:
+        print(f"refusing to serve: {error}", file=sys.stderr)
         return 1
     if workers == 1:
         uvicorn.run(app, host=host, port=port)
