@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from inclusion_kg.graph import DataParseError
 from inclusion_kg.namespaces import bind_prefixes
 
 
@@ -25,7 +26,10 @@ def split_header(text: str) -> tuple[str, str]:
 
 def parse_turtle(text: str, source: str = "<string>") -> Graph:
     graph = bind_prefixes(Graph(bind_namespaces="none"))
-    graph.parse(data=text, format="turtle", publicID=source)
+    try:
+        graph.parse(data=text, format="turtle")
+    except Exception as error:  # rdflib raises several unrelated classes for bad syntax
+        raise DataParseError(f"{source}: {error}") from error
     return graph
 
 
