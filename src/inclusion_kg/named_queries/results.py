@@ -1,0 +1,71 @@
+"""Run a SELECT and get its rows as SPARQL JSON terms, from a pyoxigraph Store or from the app's engine.
+
+Both go through the standard `application/sparql-results+json` serialisation, so code above this
+module sees one shape of row: {variable: {"type": "uri"|"literal"|"bnode", "value": ..., ...}}.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from inclusion_kg.namespaces import XSD
+
+JSON_RESULTS = "application/sparql-results+json"
+
+Row = dict[str, dict[str, str]]
+Select = Callable[[str], list[Row]]
+
+
+def rows_from_json(payload: bytes | str) -> list[Row]:
+    return json.loads(payload)["results"]["bindings"]
+
+
+def store_select(store: ox.Store) -> Select:
+    """A `Select` over a pyoxigraph store (tests, the CLI, start-up look-ups)."""
+
+    def select(query: str) -> list[Row]:
+        results = store.query(query)
+        return rows_from_json(results.serialize(format=ox.QueryResultsFormat.JSON))
+
+    return select
+
+
+def engine_select(engine: Any) -> Select:
+    """A `Select` over the app's query engine (`engine.execute(query, media_type) -> bytes`)."""
+
+    def select(query: str) -> list[Row]:
+        return rows_from_json(engine.execute(query, JSON_RESULTS))
+
+    return select
+
+
+def store_from_graph(graph) -> ox.Store:
+    """An in-memory pyoxigraph store holding an rdflib graph (serialised as N-Triples)."""
+    store = ox.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def python_value(term: dict[str, str] | None) -> Any:
+    """A JSON-friendly value: IRIs as strings, numbers as numbers, booleans as booleans."""
+    if term is None:
+        return None
+    if term["type"] != "literal":
+        return term["value"]
+    datatype = term.get("datatype", "")
+    value = term["value"]
+    if datatype == str(XSD.boolean):
+        return value in {"true", "1"}
+    if datatype in {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}:
+        return int(value)
+    if datatype == str(XSD.decimal):
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() and "." not in value else float(number)
+    if datatype in {str(XSD.double), str(XSD.float)}:
+        return float(value)
+    return value
