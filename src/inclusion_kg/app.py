@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from inclusion_kg import __version__
 from inclusion_kg.graph import data_files, data_version, load_graph
 from inclusion_kg.settings import Settings
+from inclusion_kg.sparql.engine import QueryEngine
+from inclusion_kg.sparql.router import install_error_handler
+from inclusion_kg.sparql.router import router as sparql_router
+from inclusion_kg.store import build_store
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -14,8 +25,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     graph = load_graph(root=settings.root)
     version = data_version(data_files(settings.root))
+    store = build_store(graph, settings.store, settings.data)
+    engine = QueryEngine(
+        store.spec,
+        data_version=version + store.data_digest,
+        timeout=settings.query_timeout,
+        max_rows=settings.max_rows,
+        max_query_bytes=settings.max_query_bytes,
+        workers=settings.query_workers,
+        base_iri=settings.base_url,
+        cache_entries=settings.cache_entries,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        engine.pool.open()
+        yield
+        engine.close()  # stops the query workers; they start again if the app is started again
 
     app = FastAPI(
+        lifespan=lifespan,
         title="inclusion-kg",
         version=__version__,
         description="Regional support for Belgian employers who hire or keep a person with a disability: "
@@ -23,9 +52,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.data_version = version
+    app.state.store = store
+    app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Content-Type"],
+        max_age=3600,
+    )
+    install_error_handler(app)
+    app.include_router(sparql_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness and what is served")
     def health() -> dict:
-        return {"status": "ok", "triples": len(graph), "data_version": version, "version": __version__}
+        return {
+            "status": "ok",
+            "triples": store.quads,  # in the store: our graph twice (default + named graph) and --data
+            "graph_triples": store.graph_triples,
+            "data_version": version,
+            "version": __version__,
+        }
 
     return app

@@ -15,3 +15,7 @@ class Settings:
     query_timeout: float = 10.0  # seconds
     base_url: str = BASE  # the public address our IRIs are served at
     root: Path | None = None  # project folder (ontology/, data/, shapes/, queries/); None: the package's
+    max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer may have
+    max_query_bytes: int = 100_000  # larger queries get 413
+    query_workers: int = 0  # query worker processes; 0: one per CPU (at least 2)
+    cache_entries: int = 4096  # answers kept in memory (0: no cache)

@@ -1,0 +1,159 @@
+"""/sparql: the SPARQL 1.1 Protocol (query operation) over the engine, plus the error handler.
+
+GET ?query=, POST application/x-www-form-urlencoded (query=), POST application/sparql-query; the protocol
+dataset (default-graph-uri, named-graph-uri) selects graphs of the store. Updates are refused (403); a GET
+without a query gets the Service Description, or the query UI in a browser.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from inclusion_kg.errors import (
+    BadRequestError,
+    QueryTooLargeError,
+    SparqlError,
+    UnsupportedMediaTypeError,
+    UpdateNotAllowedError,
+)
+from inclusion_kg.sparql import formats as f
+from inclusion_kg.sparql import html, service_description
+from inclusion_kg.sparql.negotiation import choose_media_type, engine_media_type, not_modified, sparql_response
+
+router = APIRouter(tags=["sparql"])
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only."
+
+
+def error_response(request: Request, error: SparqlError) -> Response:
+    """A 4xx/5xx body that says what was wrong: JSON when the client reads JSON, else plain text."""
+    accept = request.headers.get("accept", "")
+    if "json" in accept:
+        return JSONResponse(error.to_dict(), status_code=error.status)
+    text = f"{error.status} {error.kind}: {error.message}"
+    if getattr(error, "position", None):
+        text += f"\nposition (line:column): {error.position}"
+    return PlainTextResponse(text + "\n", status_code=error.status)
+
+
+def install_error_handler(app: FastAPI) -> None:
+    @app.exception_handler(SparqlError)
+    async def _sparql_error(request: Request, error: SparqlError) -> Response:
+        return error_response(request, error)
+
+
+def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    media, *params = header.split(";")
+    parsed = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        parsed[name.strip().lower()] = value.strip().strip('"')
+    return media.strip().lower(), parsed
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise QueryTooLargeError(f"the request body is larger than {limit} bytes (the limit)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise QueryTooLargeError(f"the request body is larger than {limit} bytes (the limit)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequestError(f"the request body is not UTF-8 (byte {error.start}); send UTF-8") from None
+
+
+def _all(pairs: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in pairs if key == name]
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD"], summary="SPARQL 1.1 query (GET), Service Description, UI")
+async def sparql_get(request: Request) -> Response:
+    pairs = list(request.query_params.multi_items())
+    return await _answer(request, pairs)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST form or application/sparql-query)")
+async def sparql_post(request: Request) -> Response:
+    engine = request.app.state.engine
+    media, params = _media_type(request.headers.get("content-type"))
+    pairs = list(request.query_params.multi_items())
+    if media == FORM:
+        text = _utf8(await _read_body(request, engine.max_query_bytes * 3 + 8192))
+        try:
+            pairs += parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequestError("a form field is not UTF-8 once percent-decoded; send UTF-8") from None
+        return await _answer(request, pairs)
+    if media == QUERY:
+        charset = params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise BadRequestError(f"the query must be sent as UTF-8, not {charset}")
+        if _all(pairs, "query"):
+            raise BadRequestError("give the query either in the body or in the URL, not both")
+        query = _utf8(await _read_body(request, engine.max_query_bytes))
+        return await _answer(request, pairs + [("query", query)])
+    if media == UPDATE:
+        raise UpdateNotAllowedError(READ_ONLY)
+    raise UnsupportedMediaTypeError(
+        f"POST a query as {FORM} (query=...) or as {QUERY}, not as {media or 'a body without Content-Type'}"
+    )
+
+
+async def _answer(request: Request, pairs: list[tuple[str, str]]) -> Response:
+    engine = request.app.state.engine
+    if _all(pairs, "update") or _all(pairs, "using-graph-uri") or _all(pairs, "using-named-graph-uri"):
+        raise UpdateNotAllowedError(READ_ONLY)
+    queries = _all(pairs, "query")
+    formats = _all(pairs, "format")
+    fmt = formats[0] if formats else None
+    if len(queries) > 1:
+        raise BadRequestError("more than one query was given; send exactly one")
+    if not queries:
+        if request.method == "POST":
+            raise BadRequestError("no query was given (use the 'query' parameter or an application/sparql-query body)")
+        return _service_description(request, fmt)
+    query = queries[0]
+    default_graphs = _all(pairs, "default-graph-uri")
+    named_graphs = _all(pairs, "named-graph-uri")
+    info = engine.analyze(query)
+    media_type = choose_media_type(request.headers.get("accept"), info.form, fmt)
+    etag = engine.etag(query, media_type, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
+    if (early := not_modified(request, etag)) is not None:
+        return early
+    asked = engine_media_type(media_type, info.form)
+    body = engine.cached(query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
+    if body is None:
+        body = await run_in_threadpool(
+            engine.execute, query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs
+        )
+    return sparql_response(request, body, media_type, form=info.form, etag=etag, query=query)
+
+
+def _service_description(request: Request, fmt: str | None) -> Response:
+    media_type = choose_media_type(request.headers.get("accept"), "DESCRIBE", fmt)
+    if media_type == f.HTML:
+        return HTMLResponse(html.ui_page(endpoint="sparql", static="static"))
+    if media_type not in service_description.SD_FORMATS:
+        media_type = f.TURTLE
+    state = request.app.state
+    endpoint = str(request.url.replace(query=""))
+    body = service_description.describe(endpoint, media_type, state.store.graph_triples)
+    return Response(body, media_type=f.CONTENT_TYPES[media_type], headers={"Vary": "Accept"})

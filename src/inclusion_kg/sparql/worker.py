@@ -1,0 +1,132 @@
+"""A query worker: a separate process holding the store, answering one query at a time over a pipe.
+
+pyoxigraph cannot be cancelled from Python (it releases the GIL and has no timeout), so every query runs
+in a worker process; the parent kills a worker that overruns its deadline and starts a fresh one.
+Only plain data crosses the pipe: a job tuple in, an ("ok", bytes) or (error kind, message) tuple out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from inclusion_kg.sparql import formats
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How a worker opens the store: an N-Quads dump to load in memory, or an on-disk store to read."""
+
+    dump: str | None = None  # path of an N-Quads file (memory store)
+    path: str | None = None  # folder of an on-disk Oxigraph store (opened read-only)
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None  # None: the store's default graph (or the query's FROM)
+    named_graphs: tuple[str, ...] | None  # None: every named graph (or the query's FROM NAMED)
+    max_rows: int
+    base_iri: str | None
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+_POSITION = re.compile(r"error at (\d+:\d+)")
+
+
+def open_store(spec: StoreSpec) -> ox.Store:
+    if spec.path:
+        return ox.Store.read_only(spec.path)
+    store = ox.Store()
+    if spec.dump:
+        store.bulk_load(path=spec.dump, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _graphs(iris: tuple[str, ...] | None):
+    return None if iris is None else [ox.NamedNode(iri) for iri in iris]
+
+
+def _used_prefixes(triples: list, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Only the prefixes whose namespace some IRI of the answer is in (all our namespaces end in / or #)."""
+    if not prefixes:
+        return {}
+    namespaces = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+            elif isinstance(term, ox.Literal) and term.datatype:
+                iri = term.datatype.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+    return {name: iri for name, iri in prefixes if iri in namespaces}
+
+
+def run(store: ox.Store, job: Job) -> tuple:
+    """Evaluate one job: ("ok", bytes), or (kind, message[, position]) for an error."""
+    try:
+        options = {}
+        if job.default_graphs is not None or job.named_graphs is not None:
+            # A protocol dataset replaces the query's FROM / FROM NAMED entirely (SPARQL 1.1 Protocol 2.1.4).
+            options["default_graph"] = _graphs(job.default_graphs or ())
+            options["named_graphs"] = _graphs(job.named_graphs or ())
+        result = store.query(job.query, base_iri=job.base_iri, **options)
+        limit = job.max_rows
+        if isinstance(result, ox.QueryBoolean):
+            if job.media_type not in formats.TABLE_TYPES:
+                return ("not-acceptable", f"an ASK answer cannot be written as {job.media_type}")
+            return ("ok", formats.write_boolean(bool(result), job.media_type))
+        if isinstance(result, ox.QuerySolutions):
+            if job.media_type not in formats.TABLE_TYPES:
+                return ("not-acceptable", f"a SELECT answer cannot be written as {job.media_type}")
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if len(rows) == limit:
+                    return ("too-many", f"the answer has more than {limit} rows (the limit); add a LIMIT")
+                rows.append([solution[v] for v in variables])
+            return ("ok", formats.write_table(variables, rows, job.media_type))
+        if job.media_type not in formats.RDF_FORMATS:
+            return ("not-acceptable", f"a graph answer cannot be written as {job.media_type}")
+        triples = []
+        for triple in result:
+            if len(triples) == limit:
+                return ("too-many", f"the answer has more than {limit} triples (the limit); narrow the query")
+            triples.append(triple)
+        return ("ok", formats.write_graph(triples, job.media_type, _used_prefixes(triples, job.prefixes)))
+    except SyntaxError as error:
+        message = str(error)
+        match = _POSITION.search(message)
+        return ("syntax", message, match.group(1) if match else None)
+    except Exception as error:  # noqa: BLE001 - reported to the client, the worker keeps serving
+        return ("engine", f"{type(error).__name__}: {error}")
+
+
+def main(receiver: Connection, sender: Connection, spec: StoreSpec) -> None:
+    """The worker's loop: open the store, say ready, answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which then stops us
+    store = open_store(spec)
+    sender.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = receiver.recv()
+        except (EOFError, OSError):
+            return  # the parent closed the pipe or died: stop
+        sender.send(run(store, job))
+
+
+if __name__ == "__main__":
+    main(
+        Connection(int(sys.argv[1]), writable=False),
+        Connection(int(sys.argv[2]), readable=False),
+        StoreSpec(**json.loads(sys.argv[3])),
+    )

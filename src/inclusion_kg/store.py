@@ -1,0 +1,104 @@
+"""The served dataset in an embedded Oxigraph store, built once at start-up.
+
+Our validated graph is the default graph and also the named graph `namespaces.DATASET`. Files given with
+`serve --data` are served beside it: triples (Turtle, N-Triples, JSON-LD, RDF/XML) go to the default graph
+and to a named graph named by the file's `file:` IRI; quads (TriG, N-Quads) keep their graph names.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from inclusion_kg.namespaces import DATASET
+from inclusion_kg.sparql.worker import StoreSpec
+
+EXTENSIONS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ntriples": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class DataFileError(ValueError):
+    """An extra data file that cannot be served (unknown extension or a parse error)."""
+
+
+@dataclass
+class BuiltStore:
+    spec: StoreSpec  # how query workers open it
+    quads: int  # triples in all graphs of the store
+    graph_triples: int  # triples of our own graph
+    data_digest: str  # hash of the extra data files ("" when none)
+    _temp: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        for path in self._temp:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        self._temp.clear()
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataFileError(f"{path}: unknown RDF extension (use one of {', '.join(sorted(EXTENSIONS))})")
+    return fmt
+
+
+def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
+    """Load extra RDF files into `store`; return a digest of their content."""
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path)
+        fmt = rdf_format(path)
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        base = path.resolve().as_uri()
+        try:
+            store.load(data, format=fmt, base_iri=base)
+            if not fmt.supports_datasets:
+                store.load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
+        except (SyntaxError, ValueError) as error:
+            raise DataFileError(f"{path}: {error}") from error
+    return digest.hexdigest()[:12] if paths else ""
+
+
+def build_store(graph: Graph, location: str = "memory", extra: tuple[Path, ...] = ()) -> BuiltStore:
+    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store."""
+    ours = graph.serialize(format="nt", encoding="utf-8")
+    store = ox.Store() if location == "memory" else ox.Store(location)
+    if location != "memory":
+        store.clear()  # the served data is rebuilt from the sources at every start
+    store.load(ours, format=ox.RdfFormat.N_TRIPLES)
+    store.load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
+    digest = load_files(store, extra)
+    quads = len(store)
+    if location == "memory":
+        handle, dump = tempfile.mkstemp(prefix="inclusion-kg-", suffix=".nq")
+        os.close(handle)
+        store.dump(dump, format=ox.RdfFormat.N_QUADS)
+        built = BuiltStore(StoreSpec(dump=dump), quads, len(graph), digest, [dump])
+        atexit.register(built.close)  # workers may be restarted while the app lives: keep the dump till exit
+        return built
+    store.flush()
+    del store  # workers open it read-only
+    return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest)
