@@ -1,0 +1,93 @@
+"""Shared fixtures: the app over the project's validated data, a TestClient, and a real uvicorn server.
+
+- `make_app(**settings)`: a fresh app with `Settings(**settings)`; its query workers stop at session end.
+- `app` / `client`: one app for the whole session (default settings) and a TestClient on it.
+- `start_server(app)`: serve an app with uvicorn on a free loopback port (in a thread); returns its base URL.
+- `live_server`: the session app served that way, e.g. "http://127.0.0.1:54321".
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from inclusion_kg.app import create_app
+from inclusion_kg.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn serving `app` on 127.0.0.1:<free port> in a background thread."""
+
+    def __init__(self, app):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def make_app():
+    apps = []
+
+    def make(**settings):
+        app = create_app(Settings(**settings))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.state.engine.close()
+
+
+@pytest.fixture(scope="session")
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    return TestClient(app)
+
+
+@pytest.fixture(scope="session")
+def start_server():
+    servers = []
+
+    def start(app) -> str:
+        server = LiveServer(app).start()
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(app, start_server) -> str:
+    return start_server(app)
