@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from inclusion_kg import __version__
 from inclusion_kg.graph import data_files, data_version, load_graph
+from inclusion_kg.publish import install_publication
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import QueryEngine
 from inclusion_kg.sparql.router import install_error_handler
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.data_version = version
+    install_publication(app, graph, settings, version)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
     app.add_middleware(

@@ -18,8 +18,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 from inclusion_kg import __version__
 from inclusion_kg.namespaces import BASE, DATASET, PREFIXES, bind_prefixes
 from inclusion_kg.publish.dumps import Dump
+from inclusion_kg.publish.formats import SPDX as SPDX_IRI
 
-SPDX = Namespace("http://spdx.org/rdf/terms#")
+SPDX = Namespace(SPDX_IRI)
 DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; not in rdflib's closed DCAT namespace
 FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
 IANA = Namespace("https://www.iana.org/assignments/media-types/")

@@ -31,6 +31,7 @@ JSONLD = RdfFormat("jsonld", "application/ld+json", "json-ld", "jsonld", "JSON-L
 RDFXML = RdfFormat("rdf", "application/rdf+xml", "xml", "rdf", "RDF/XML", ("application/xml", "text/xml"))
 NQUADS = RdfFormat("nq", "application/n-quads", "nquads", "nq", "N-Quads")
 
+SPDX = "http://spdx.org/rdf/terms#"
 RDF_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML)
 PAGE_FORMATS = (HTML, *RDF_FORMATS)
 BY_KEY = {f.key: f for f in PAGE_FORMATS} | {"turtle": TURTLE, "ntriples": NTRIPLES, "json-ld": JSONLD,
@@ -87,7 +88,7 @@ def negotiate(accept: str | None, format_param: str | None = None,
 
 def jsonld_context() -> dict:
     """The JSON-LD context we publish at /context.jsonld: our prefixes, the same as in Turtle."""
-    return {prefix: iri for prefix, iri in sorted(PREFIXES.items())}
+    return {prefix: iri for prefix, iri in sorted({**PREFIXES, "spdx": SPDX}.items())}
 
 
 def _sorted_json(value, in_list: bool = False):
@@ -103,6 +104,7 @@ def _sorted_json(value, in_list: bool = False):
 def serialize(graph: Graph, fmt: RdfFormat, context: dict | None = None) -> bytes:
     """`graph` in `fmt` with our prefixes; JSON-LD compacted with our context, its arrays sorted."""
     graph = bind_prefixes(graph)
+    graph.bind("spdx", SPDX)  # checksums in the catalogue
     if fmt is JSONLD:
         context = jsonld_context() if context is None else context
         document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))

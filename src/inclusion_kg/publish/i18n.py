@@ -1,0 +1,171 @@
+"""Languages of the pages: choosing one (?lang=, then Accept-Language), the interface's own words, and
+picking a literal in that language from the graph (falling back to English, Dutch, French, German)."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
+LANGUAGES = ("nl", "fr", "de", "en")
+DEFAULT = "en"
+NAMES = {"nl": "Nederlands", "fr": "Français", "de": "Deutsch", "en": "English"}
+
+
+def choose_language(lang_param: str | None, accept_language: str | None) -> tuple[str, bool]:
+    """(language, explicit): ?lang= wins (explicit); else the best Accept-Language match; else English."""
+    if lang_param and lang_param.lower()[:2] in LANGUAGES:
+        return lang_param.lower()[:2], True
+    ranked = []
+    for index, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, index, tag.strip().lower()[:2]))
+    for q, _, tag in sorted(ranked):
+        if q < 0 and tag in LANGUAGES:
+            return tag, False
+    return DEFAULT, False
+
+
+def fallbacks(lang: str) -> list[str]:
+    return [lang] + [other for other in ("en", "nl", "fr", "de") if other != lang]
+
+
+def pick(graph: Graph, node: Node, predicates, lang: str) -> Literal | None:
+    """The value of the first predicate that has one, in `lang` if possible, else the nearest fallback."""
+    for predicate in predicates:
+        values = [v for v in graph.objects(node, predicate) if isinstance(v, Literal)]
+        if not values:
+            continue
+        for wanted in fallbacks(lang):
+            for value in sorted(values):
+                if value.language == wanted:
+                    return value
+        return sorted(values)[0]
+    return None
+
+
+# The interface's own words. Everything about the data comes from the graph.
+TEXT: dict[str, dict[str, str]] = {
+    "site_title": {"nl": "Regionale steun voor werkgevers", "fr": "Aides régionales aux employeurs",
+                   "de": "Regionale Unterstützung für Arbeitgeber", "en": "Regional support for employers"},
+    "site_subtitle": {
+        "nl": "Aanwerving en duurzame integratie van personen met een handicap in België",
+        "fr": "Recrutement et intégration durable des personnes en situation de handicap en Belgique",
+        "de": "Einstellung und nachhaltige Integration von Menschen mit Behinderung in Belgien",
+        "en": "Hiring and keeping people with a disability in Belgium"},
+    "skip": {"nl": "Naar de inhoud", "fr": "Aller au contenu", "de": "Zum Inhalt", "en": "Skip to content"},
+    "home": {"nl": "Start", "fr": "Accueil", "de": "Start", "en": "Home"},
+    "catalog": {"nl": "Catalogus", "fr": "Catalogue", "de": "Katalog", "en": "Catalogue"},
+    "ontology": {"nl": "Ontologie", "fr": "Ontologie", "de": "Ontologie", "en": "Ontology"},
+    "sparql": {"nl": "SPARQL", "fr": "SPARQL", "de": "SPARQL", "en": "SPARQL"},
+    "dumps": {"nl": "Downloads", "fr": "Téléchargements", "de": "Downloads", "en": "Downloads"},
+    "language": {"nl": "Taal", "fr": "Langue", "de": "Sprache", "en": "Language"},
+    "main_nav": {"nl": "Hoofdmenu", "fr": "Menu principal", "de": "Hauptmenü", "en": "Main menu"},
+    "licence": {"nl": "Gegevens onder licentie CC BY 4.0", "fr": "Données sous licence CC BY 4.0",
+                "de": "Daten unter der Lizenz CC BY 4.0", "en": "Data licensed under CC BY 4.0"},
+    "view_as": {"nl": "Bekijk als", "fr": "Voir en", "de": "Anzeigen als", "en": "View as"},
+    "iri": {"nl": "IRI", "fr": "IRI", "de": "IRI", "en": "IRI"},
+    "type": {"nl": "Soort", "fr": "Type", "de": "Art", "en": "Kind"},
+    "agency": {"nl": "Dienst", "fr": "Organisme", "de": "Dienststelle", "en": "Agency"},
+    "region": {"nl": "Regio", "fr": "Région", "de": "Region", "en": "Region"},
+    "contract_types": {"nl": "Soorten contract", "fr": "Types de contrat", "de": "Vertragsarten",
+                       "en": "Contract types"},
+    "conditions": {"nl": "Voorwaarden", "fr": "Conditions", "de": "Bedingungen", "en": "Conditions"},
+    "no_conditions": {"nl": "Geen voorwaarden in de bron.", "fr": "Aucune condition dans la source.",
+                      "de": "Keine Bedingungen in der Quelle.", "en": "No conditions in the source."},
+    "gives": {"nl": "Wat de maatregel geeft", "fr": "Ce que la mesure apporte", "de": "Was die Maßnahme gibt",
+              "en": "What the measure gives"},
+    "paid_to": {"nl": "Betaald aan", "fr": "Versé à", "de": "Gezahlt an", "en": "Paid to"},
+    "sources": {"nl": "Bronnen", "fr": "Sources", "de": "Quellen", "en": "Sources"},
+    "notes": {"nl": "Opmerkingen", "fr": "Remarques", "de": "Hinweise", "en": "Notes"},
+    "properties": {"nl": "Alle gegevens", "fr": "Toutes les données", "de": "Alle Angaben", "en": "All data"},
+    "property": {"nl": "Eigenschap", "fr": "Propriété", "de": "Eigenschaft", "en": "Property"},
+    "value": {"nl": "Waarde", "fr": "Valeur", "de": "Wert", "en": "Value"},
+    "referenced_by": {"nl": "Verwezen vanuit", "fr": "Référencé par", "de": "Verwiesen von",
+                      "en": "Referenced by"},
+    "external": {"nl": "Elders op het web", "fr": "Ailleurs sur le web", "de": "Anderswo im Web",
+                 "en": "Elsewhere on the web"},
+    "measures": {"nl": "Maatregelen", "fr": "Mesures", "de": "Maßnahmen", "en": "Measures"},
+    "measure": {"nl": "Maatregel", "fr": "Mesure", "de": "Maßnahme", "en": "Measure"},
+    "form_of_support": {"nl": "Vorm van ondersteuning", "fr": "Forme de soutien", "de": "Form der Unterstützung",
+                        "en": "Form of support"},
+    "yes": {"nl": "ja", "fr": "oui", "de": "ja", "en": "yes"},
+    "no": {"nl": "nee", "fr": "non", "de": "nein", "en": "no"},
+    "one_of": {"nl": "een van", "fr": "l'un de", "de": "eines von", "en": "one of"},
+    "at_least": {"nl": "minstens", "fr": "au moins", "de": "mindestens", "en": "at least"},
+    "more_than": {"nl": "meer dan", "fr": "plus de", "de": "mehr als", "en": "more than"},
+    "at_most": {"nl": "hoogstens", "fr": "au plus", "de": "höchstens", "en": "at most"},
+    "less_than": {"nl": "minder dan", "fr": "moins de", "de": "weniger als", "en": "less than"},
+    "only_if": {"nl": "enkel als", "fr": "seulement si", "de": "nur wenn", "en": "only if"},
+    "independent_of_hiring": {"nl": "Los van een aanwerving", "fr": "Indépendamment d'un recrutement",
+                              "de": "Unabhängig von einer Einstellung", "en": "Independent of hiring"},
+    "wage_share": {"nl": "Deel van de loonkost", "fr": "Part du coût salarial", "de": "Anteil an den Lohnkosten",
+                   "en": "Share of the wage cost"},
+    "tables_title": {"nl": "Steun per regio en dienst", "fr": "Aides par région et organisme",
+                     "de": "Unterstützung nach Region und Dienststelle", "en": "Support per region and agency"},
+    "tables_intro": {
+        "nl": "De tabellen van de brochure, opnieuw opgebouwd uit de graaf: ✓ de maatregel geldt voor dat soort contract, ✗ niet.",
+        "fr": "Les tableaux de la brochure, reconstruits à partir du graphe : ✓ la mesure vaut pour ce type de contrat, ✗ non.",
+        "de": "Die Tabellen der Broschüre, aus dem Graphen neu erstellt: ✓ die Maßnahme gilt für diese Vertragsart, ✗ nicht.",
+        "en": "The brochure's tables, rebuilt from the graph: ✓ the measure applies to that kind of contract, ✗ it does not."},
+    "applies": {"nl": "geldt", "fr": "s'applique", "de": "gilt", "en": "applies"},
+    "does_not_apply": {"nl": "geldt niet", "fr": "ne s'applique pas", "de": "gilt nicht", "en": "does not apply"},
+    "footnotes": {"nl": "Voetnoten", "fr": "Notes", "de": "Fußnoten", "en": "Footnotes"},
+    "no_measures": {"nl": "Geen maatregelen in de bron.", "fr": "Aucune mesure dans la source.",
+                    "de": "Keine Maßnahmen in der Quelle.", "en": "No measures in the source."},
+    "eligibility_title": {"nl": "Op welke steun hebt u recht?", "fr": "À quelles aides avez-vous droit ?",
+                          "de": "Welche Unterstützung steht Ihnen zu?", "en": "Which support can you get?"},
+    "eligibility_intro": {
+        "nl": "Geef de regio waar het personeelslid gedomicilieerd is en wat u weet; wat u leeg laat, blijft onbepaald.",
+        "fr": "Indiquez la région où le membre du personnel est domicilié et ce que vous savez ; ce que vous laissez vide reste indéterminé.",
+        "de": "Geben Sie die Region an, in der das Personalmitglied seinen Wohnsitz hat, und was Sie wissen; was Sie leer lassen, bleibt unbestimmt.",
+        "en": "Give the region where the staff member is domiciled and what you know; what you leave empty stays undetermined."},
+    "domicile_region": {"nl": "Regio van de woonplaats", "fr": "Région du domicile", "de": "Region des Wohnsitzes",
+                        "en": "Region of domicile"},
+    "not_given": {"nl": "(niet opgegeven)", "fr": "(non précisé)", "de": "(nicht angegeben)", "en": "(not given)"},
+    "date": {"nl": "Datum", "fr": "Date", "de": "Datum", "en": "Date"},
+    "check": {"nl": "Controleer", "fr": "Vérifier", "de": "Prüfen", "en": "Check"},
+    "results": {"nl": "Resultaat", "fr": "Résultat", "de": "Ergebnis", "en": "Result"},
+    "rate_hint": {"nl": "als breuk: 0,03 = 3%", "fr": "en fraction : 0,03 = 3 %", "de": "als Bruch: 0,03 = 3 %",
+                  "en": "as a fraction: 0.03 = 3%"},
+    "eligible": {"nl": "komt in aanmerking", "fr": "éligible", "de": "förderfähig", "en": "eligible"},
+    "not-eligible": {"nl": "komt niet in aanmerking", "fr": "non éligible", "de": "nicht förderfähig",
+                     "en": "not eligible"},
+    "undetermined": {"nl": "onbepaald", "fr": "indéterminé", "de": "unbestimmt", "en": "undetermined"},
+    "met": {"nl": "voldaan", "fr": "remplie", "de": "erfüllt", "en": "met"},
+    "unmet": {"nl": "niet voldaan", "fr": "non remplie", "de": "nicht erfüllt", "en": "not met"},
+    "unknown": {"nl": "onbekend", "fr": "inconnue", "de": "unbekannt", "en": "unknown"},
+    "missing": {"nl": "Ontbrekende gegevens", "fr": "Données manquantes", "de": "Fehlende Angaben",
+                "en": "Missing inputs"},
+    "expected": {"nl": "verwacht", "fr": "attendu", "de": "erwartet", "en": "expected"},
+    "given": {"nl": "opgegeven", "fr": "donné", "de": "angegeben", "en": "given"},
+    "error": {"nl": "Fout", "fr": "Erreur", "de": "Fehler", "en": "Error"},
+    "not_found": {"nl": "Niet gevonden", "fr": "Introuvable", "de": "Nicht gefunden", "en": "Not found"},
+    "not_found_text": {
+        "nl": "Deze graaf beschrijft geen bron met dit adres.", "fr": "Ce graphe ne décrit aucune ressource à cette adresse.",
+        "de": "Dieser Graph beschreibt keine Ressource mit dieser Adresse.",
+        "en": "This graph describes no resource at this address."},
+    "classes": {"nl": "Klassen", "fr": "Classes", "de": "Klassen", "en": "Classes"},
+    "ontology_properties": {"nl": "Eigenschappen", "fr": "Propriétés", "de": "Eigenschaften", "en": "Properties"},
+    "information_concepts": {"nl": "Informatieconcepten", "fr": "Concepts d'information",
+                             "de": "Informationskonzepte", "en": "Information concepts"},
+    "domain": {"nl": "Domein", "fr": "Domaine", "de": "Domäne", "en": "Domain"},
+    "range": {"nl": "Bereik", "fr": "Portée", "de": "Wertebereich", "en": "Range"},
+    "dataset": {"nl": "Dataset", "fr": "Jeu de données", "de": "Datensatz", "en": "Dataset"},
+    "file": {"nl": "Bestand", "fr": "Fichier", "de": "Datei", "en": "File"},
+    "format": {"nl": "Formaat", "fr": "Format", "de": "Format", "en": "Format"},
+    "size": {"nl": "Grootte (bytes)", "fr": "Taille (octets)", "de": "Größe (Bytes)", "en": "Size (bytes)"},
+    "browse": {"nl": "Bladeren", "fr": "Parcourir", "de": "Durchsuchen", "en": "Browse"},
+}
+
+
+def translator(lang: str):
+    def t(key: str) -> str:
+        entry = TEXT.get(key)
+        return entry.get(lang, entry["en"]) if entry else key
+    return t
