@@ -1,0 +1,37 @@
+"""Eligibility answers: which support measures apply to a hire, evaluated by queries/eligibility.rq.
+
+`build(select, queries_folder)` reads what the inputs accept from the graph and returns an `Evaluator`;
+`Evaluator.answer(parse_inputs(...))` gives the JSON of GET /eligibility.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inclusion_kg.eligibility.answer import QUERY_NAME, Evaluator
+from inclusion_kg.eligibility.inputs import InputError, Inputs, camel, parse_inputs
+from inclusion_kg.eligibility.vocabulary import Vocabulary, load_vocabulary
+from inclusion_kg.named_queries.catalog import Catalog
+from inclusion_kg.named_queries.results import Select
+
+__all__ = ["Evaluator", "InputError", "Inputs", "build", "enumerations", "parse_inputs"]
+
+
+def enumerations(vocabulary: Vocabulary) -> dict[tuple[str, str], tuple[str, ...]]:
+    """eligibility.rq's parameters that take concepts, with the concepts the graph lists for them."""
+    return {
+        (QUERY_NAME, camel(name)): tuple(sorted(spec.values.values()))
+        for name, spec in vocabulary.inputs.items()
+        if spec.is_concept
+    }
+
+
+def build(select: Select, queries: Path, catalog: Catalog | None = None) -> Evaluator:
+    """An evaluator over `select`; builds the catalogue of `queries` when none is given."""
+    vocabulary = load_vocabulary(select)
+    catalog = catalog or Catalog(queries, select, enumerations(vocabulary))
+    query = catalog.get(QUERY_NAME)
+    for name in vocabulary.names():
+        if query.parameter(camel(name)) is None:
+            raise ValueError(f"{QUERY_NAME}.rq has no parameter for the input {name!r} (expected ?__{camel(name)}_...)")
+    return Evaluator(catalog, vocabulary, select)

@@ -1,0 +1,133 @@
+"""Run queries/eligibility.rq for checked inputs and shape its rows into the /eligibility answer.
+
+The statuses come from the query; this module only groups its rows (one per measure and condition) into
+measures, in the query's order (eligible, undetermined, not-eligible, then by label), and adds the
+`missing` inputs of undetermined measures. It names no measure, agency or region.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from decimal import Decimal
+
+from inclusion_kg.eligibility.inputs import Inputs, query_values
+from inclusion_kg.eligibility.vocabulary import Vocabulary
+from inclusion_kg.named_queries.catalog import Catalog
+from inclusion_kg.named_queries.results import Row, Select, python_value
+from inclusion_kg.namespaces import IKG
+
+QUERY_NAME = "eligibility"
+STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
+
+
+def _value(row: Row, name: str):
+    term = row.get(name)
+    return None if term is None else term["value"]
+
+
+def inputs_json(inputs: Inputs) -> dict:
+    """The inputs as the answer echoes them: IRIs, numbers, booleans, the date and the language."""
+    echoed: dict = {}
+    for name, value in inputs.values.items():
+        if isinstance(value, Decimal):
+            echoed[name] = float(value)
+        else:
+            echoed[name] = value
+    echoed["date"] = inputs.date.isoformat()
+    echoed["lang"] = inputs.lang
+    return echoed
+
+
+def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> list[dict]:
+    measures: dict[str, dict] = {}
+    missing: dict[str, set[str]] = {}
+    for row in rows:
+        iri = _value(row, "measure")
+        measure = measures.get(iri)
+        if measure is None:
+            independent = python_value(row.get("independentOfHiring")) is True
+            measure = measures[iri] = {
+                "measure": iri,
+                "label": _value(row, "measureLabel"),
+                "agency": _value(row, "agency"),
+                "agency_label": _value(row, "agencyLabel"),
+                "status": _value(row, "measureStatus"),
+                "independent_of_hiring": independent,
+                "reason": _independence_reason(vocabulary, lang) if independent else None,
+                "conditions": [],
+                "missing": [],
+                "sources": sorted((_value(row, "sources") or "").split()),
+            }
+            missing[iri] = set()
+        condition = _value(row, "condition")
+        if condition is None:
+            continue
+        entry = {
+            "condition": condition,
+            "label": _value(row, "conditionLabel"),
+            "status": _value(row, "conditionStatus"),
+            "input": _value(row, "input"),
+            "expected": " | ".join(sorted((_value(row, "expected") or "").split(" | "))) or None,
+            "given": python_value(row.get("given")),
+            "source": _value(row, "conditionSource"),
+        }
+        if "guard" in row:
+            entry["applies_only_if"] = {"condition": _value(row, "guard"), "status": _value(row, "guardStatus")}
+        measure["conditions"].append(entry)
+        missing[iri].update((_value(row, "missing") or "").split())
+    ordered = sorted(measures.values(), key=lambda m: (STATUS_ORDER.get(m["status"], 3), (m["label"] or "").casefold()))
+    for measure in ordered:
+        if measure["status"] == "undetermined":
+            order = vocabulary.names()
+            measure["missing"] = sorted(missing[measure["measure"]], key=lambda n: (order.index(n) if n in order else 99, n))
+    return ordered
+
+
+def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
+    """Why a measure independent of hiring is not offered for a hire, in the ontology's own words."""
+    term = vocabulary.independent_of_hiring
+    return {
+        "property": str(IKG.independentOfHiring),
+        "label": term["label"].get(lang) or term["label"].get("en"),
+        "explanation": term["definition"].get(lang) or term["definition"].get("en"),
+    }
+
+
+class Evaluator:
+    """Answers eligibility questions over one frozen dataset; answers are kept (LRU) per query text."""
+
+    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select, cache_entries: int = 2048):
+        self.catalog = catalog
+        self.vocabulary = vocabulary
+        self.select = select
+        self.cache_entries = cache_entries
+        self._cache: OrderedDict[str, list[dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def query_for(self, inputs: Inputs) -> str:
+        return self.catalog.bind(QUERY_NAME, query_values(inputs))
+
+    def cached(self, inputs: Inputs) -> dict | None:
+        query = self.query_for(inputs)
+        with self._lock:
+            measures = self._cache.get(query)
+            if measures is not None:
+                self._cache.move_to_end(query)
+        return None if measures is None else self._answer(inputs, measures, query)
+
+    def answer(self, inputs: Inputs) -> dict:
+        query = self.query_for(inputs)
+        with self._lock:
+            measures = self._cache.get(query)
+        if measures is None:
+            measures = measures_from_rows(self.select(query), self.vocabulary, inputs.lang)
+            with self._lock:
+                self._cache[query] = measures
+                while len(self._cache) > self.cache_entries:
+                    self._cache.popitem(last=False)
+        return self._answer(inputs, measures, query)
+
+    @staticmethod
+    def _answer(inputs: Inputs, measures: list[dict], query: str) -> dict:
+        return {"inputs": inputs_json(inputs), "measures": measures, "query": query}

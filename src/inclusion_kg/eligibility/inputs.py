@@ -1,0 +1,178 @@
+"""Check the inputs of an eligibility question and turn them into typed values.
+
+Accepted values come from the graph (`vocabulary.py`); a value that does not fit is an `InputError`
+whose message says what is accepted. Concept inputs take a slug (`wallonia`), one of our prefixed names
+(`region:wallonia`) or the full IRI; a narrower concept (`ibo`) is accepted as itself and reasoned up to
+its broader one by the query (skos:broader+).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from inclusion_kg.eligibility.vocabulary import REGION, Vocabulary
+from inclusion_kg.errors import BadRequestError
+from inclusion_kg.named_queries.binding import expand_curie
+from inclusion_kg.namespaces import XSD
+
+LANGUAGES = ("nl", "fr", "de", "en")
+DATE, LANG = "date", "lang"
+
+# What the numeric inputs of DESIGN.md mean, beyond their datatype: (minimum, maximum, how to say it).
+RANGES: dict[str, tuple[Decimal | None, Decimal | None, str]] = {
+    "employment_rate": (
+        Decimal(0),
+        Decimal(1),
+        "a fraction from 0 to 1 of the employer's staff who have a disability: 3% is 0.03, 2.5% is 0.025",
+    ),
+    "inactive_months": (Decimal(0), None, "a whole number of months, 0 or more (e.g. 8)"),
+}
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+
+class InputError(BadRequestError):
+    """A bad eligibility input (400): names the input and what it accepts."""
+
+    kind = "bad-input"
+
+    def __init__(self, name: str, problem: str, accepted: str | list[str]):
+        listed = ", ".join(accepted) if isinstance(accepted, list) else accepted
+        super().__init__(f"{name}: {problem}; accepted: {listed}")
+        self.name = name
+        self.accepted = accepted
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "input": self.name, "accepted": self.accepted}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Checked inputs: IRIs for concepts, Decimal/int/bool for literals; absent inputs are left out."""
+
+    values: dict[str, str | Decimal | int | bool]
+    date: date
+    lang: str
+
+    def key(self) -> tuple:
+        return tuple(sorted((k, str(v)) for k, v in self.values.items())) + (self.date.isoformat(), self.lang)
+
+
+def accepted_concepts(vocabulary: Vocabulary, name: str) -> list[str]:
+    return vocabulary.inputs[name].slugs() + ["or the full IRI"]
+
+
+def parse_concept(vocabulary: Vocabulary, name: str, raw: str) -> str:
+    known = vocabulary.inputs[name].values
+    value = raw.strip()
+    iri = known.get(value) or known.get(value.lower())
+    if iri is None and value in known.values():
+        iri = value
+    if iri is None and (expanded := expand_curie(value)) in known.values():
+        iri = expanded
+    if iri is None:
+        raise InputError(name, f"{raw!r} is not known", accepted_concepts(vocabulary, name))
+    return iri
+
+
+def parse_literal(name: str, datatype: str, raw: str) -> Decimal | int | bool:
+    value = raw.strip()
+    low, high, meaning = RANGES.get(name, (None, None, ""))
+    if datatype == str(XSD.boolean):
+        if value.lower() in TRUE | FALSE:
+            return value.lower() in TRUE
+        raise InputError(name, f"{raw!r} is not true or false", ["true", "false"])
+    if datatype == str(XSD.integer):
+        if not _INTEGER.fullmatch(value):
+            raise InputError(name, f"{raw!r} is not a whole number", meaning or "a whole number")
+        number: Decimal | int = int(value)
+    elif datatype == str(XSD.decimal):
+        if value.endswith("%"):
+            raise InputError(name, f"{raw!r} is a percentage, give a fraction", meaning or "a decimal number")
+        if not _DECIMAL.fullmatch(value):
+            raise InputError(name, f"{raw!r} is not a number", meaning or "a decimal number")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise InputError(name, f"{raw!r} is not a number", meaning or "a decimal number") from None
+    else:
+        raise InputError(name, f"inputs of datatype {datatype} are not supported", "no value")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise InputError(name, f"{raw!r} is out of range", meaning)
+    return number
+
+
+def parse_date(raw: str | None) -> date:
+    if raw is None or raw.strip() == "":
+        return date.today()
+    value = raw.strip()
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(DATE, f"{raw!r} is not a date", "a date YYYY-MM-DD that exists, e.g. 2025-10-01") from None
+
+
+def language_from(accept_language: str | None) -> str:
+    """The first of nl, fr, de, en in an Accept-Language header (by q), else en."""
+    best, best_q = "en", -1.0
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and q > best_q and q > 0:
+            best, best_q = primary, q - position * 1e-6
+    return best
+
+
+def parse_inputs(vocabulary: Vocabulary, raw: dict[str, str], accept_language: str | None = None) -> Inputs:
+    """Check raw inputs (by DESIGN.md name); InputError for an unknown name or a value that does not fit."""
+    allowed = vocabulary.names() + [DATE, LANG]
+    for name in raw:
+        if name not in allowed:
+            raise InputError(name, "is not an input", allowed)
+    if not (raw.get(REGION) or "").strip():
+        raise InputError(REGION, "is required (the region where the staff member is domiciled)",
+                         accepted_concepts(vocabulary, REGION))  # fmt: skip
+    values: dict[str, str | Decimal | int | bool] = {}
+    for name, spec in vocabulary.inputs.items():
+        text = raw.get(name)
+        if text is None or text.strip() == "":
+            continue
+        values[name] = parse_concept(vocabulary, name, text) if spec.is_concept else parse_literal(
+            name, spec.datatype or "", text
+        )
+    lang = (raw.get(LANG) or "").strip().lower() or language_from(accept_language)
+    if lang not in LANGUAGES:
+        raise InputError(LANG, f"{raw.get(LANG)!r} is not a language we label in", list(LANGUAGES))
+    return Inputs(values=values, date=parse_date(raw.get(DATE)), lang=lang)
+
+
+def camel(name: str) -> str:
+    """The query parameter of an input (grlc names have no underscore): employment_rate -> employmentRate."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def query_values(inputs: Inputs) -> dict[str, str]:
+    """The checked inputs as eligibility.rq's parameter values (canonical text, bound as typed terms)."""
+    values = {}
+    for name, value in inputs.values.items():
+        if isinstance(value, bool):
+            values[camel(name)] = "true" if value else "false"
+        else:
+            values[camel(name)] = str(value)
+    values[DATE] = inputs.date.isoformat()
+    values[LANG] = inputs.lang
+    return values
