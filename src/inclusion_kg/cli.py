@@ -1,4 +1,4 @@
-"""The `inclusion-kg` command: validate, serve, format."""
+"""The `inclusion-kg` command: validate, serve, format, export."""
 
 from __future__ import annotations
 
@@ -47,6 +47,20 @@ def cmd_format(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from inclusion_kg.graph import InvalidDataError
+    from inclusion_kg.publish.export import export
+
+    try:
+        written = export(Path(args.out), base_url=args.base_url, root=Path(args.root) if args.root else None)
+    except (InvalidDataError, DataParseError) as error:
+        print(f"refusing to export: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"{path}  {path.stat().st_size} bytes")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from inclusion_kg.server import serve
     from inclusion_kg.settings import Settings
@@ -74,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="*", help="files to format (default: ontology, data, shapes)")
     fmt.add_argument("--check", action="store_true", help="fail on any unformatted file")
     fmt.set_defaults(func=cmd_format)
+
+    export = commands.add_parser("export", help="write the dumps, DCAT-AP catalogue and VoID to a folder")
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")
+    export.add_argument("--base-url", default="https://w3id.org/inclusion-kg/",
+                        help="public address of the server, for the URLs in the catalogue")
+    export.set_defaults(func=cmd_export)
 
     serve = commands.add_parser("serve", help="serve the validated graph over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
