@@ -10,7 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from inclusion_kg import __version__
-from inclusion_kg.graph import data_files, data_version, load_graph
+from inclusion_kg.eligibility import install_answers
+from inclusion_kg.graph import data_files, data_version, load_graph, project_root
 from inclusion_kg.publish import install_publication
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import QueryEngine
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handler(app)
     app.include_router(sparql_router)
+    install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness and what is served")

@@ -14,7 +14,7 @@ from inclusion_kg.eligibility.vocabulary import Vocabulary, load_vocabulary
 from inclusion_kg.named_queries.catalog import Catalog
 from inclusion_kg.named_queries.results import Select
 
-__all__ = ["Evaluator", "InputError", "Inputs", "build", "enumerations", "parse_inputs"]
+__all__ = ["Evaluator", "InputError", "Inputs", "build", "enumerations", "install_answers", "parse_inputs"]
 
 
 def enumerations(vocabulary: Vocabulary) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -26,12 +26,29 @@ def enumerations(vocabulary: Vocabulary) -> dict[tuple[str, str], tuple[str, ...
     }
 
 
-def build(select: Select, queries: Path, catalog: Catalog | None = None) -> Evaluator:
-    """An evaluator over `select`; builds the catalogue of `queries` when none is given."""
-    vocabulary = load_vocabulary(select)
+def build(
+    select: Select, queries: Path, catalog: Catalog | None = None, vocabulary: Vocabulary | None = None
+) -> Evaluator:
+    """An evaluator over `select`; reads the vocabulary and the catalogue of `queries` unless given."""
+    vocabulary = vocabulary or load_vocabulary(select)
     catalog = catalog or Catalog(queries, select, enumerations(vocabulary))
     query = catalog.get(QUERY_NAME)
     for name in vocabulary.names():
         if query.parameter(camel(name)) is None:
             raise ValueError(f"{QUERY_NAME}.rq has no parameter for the input {name!r} (expected ?__{camel(name)}_...)")
     return Evaluator(catalog, vocabulary, select)
+
+
+def install_answers(app, engine, queries: Path) -> Evaluator:
+    """Serve /queries, /queries/{name} and /eligibility over the app's engine (start-up look-ups included)."""
+    from inclusion_kg.eligibility.routes import install_eligibility
+    from inclusion_kg.named_queries.results import engine_select
+    from inclusion_kg.named_queries.routes import install_named_queries
+
+    select = engine_select(engine)
+    vocabulary = load_vocabulary(select)
+    catalog = Catalog(queries, select, enumerations(vocabulary))
+    evaluator = build(select, queries, catalog, vocabulary)
+    install_named_queries(app, catalog)
+    install_eligibility(app, evaluator)
+    return evaluator

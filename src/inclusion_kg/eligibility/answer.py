@@ -108,16 +108,17 @@ class Evaluator:
     def query_for(self, inputs: Inputs) -> str:
         return self.catalog.bind(QUERY_NAME, query_values(inputs))
 
-    def cached(self, inputs: Inputs) -> dict | None:
-        query = self.query_for(inputs)
+    def cached(self, inputs: Inputs, query: str | None = None) -> dict | None:
+        """The answer when it was computed before (no query runs), else None."""
+        query = query or self.query_for(inputs)
         with self._lock:
             measures = self._cache.get(query)
             if measures is not None:
                 self._cache.move_to_end(query)
         return None if measures is None else self._answer(inputs, measures, query)
 
-    def answer(self, inputs: Inputs) -> dict:
-        query = self.query_for(inputs)
+    def answer(self, inputs: Inputs, query: str | None = None) -> dict:
+        query = query or self.query_for(inputs)
         with self._lock:
             measures = self._cache.get(query)
         if measures is None:

@@ -1,0 +1,148 @@
+"""GET /eligibility: which support measures apply to a hire, with the status of each condition and why.
+
+The parameters are documented from the graph (what each input accepts), checked by `inputs.py` (a 400
+that says what is accepted, never a 5xx) and answered by queries/eligibility.rq through the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from inclusion_kg.eligibility.answer import Evaluator
+from inclusion_kg.eligibility.inputs import DATE, LANG, LANGUAGES, RANGES, InputError, parse_inputs
+from inclusion_kg.eligibility.vocabulary import REGION, Vocabulary
+from inclusion_kg.namespaces import XSD
+from inclusion_kg.sparql.negotiation import not_modified
+
+DESCRIPTION = """Every support measure offered to employees domiciled in `region`, each with its status
+(`eligible`, `undetermined` or `not-eligible`) and the status of each of its conditions (`met`, `unmet` or
+`unknown`, with the expected and the given value and the source the condition comes from), in three-valued
+(Kleene) logic: a measure is not-eligible if any condition is unmet, else undetermined if any is unknown,
+else eligible. `missing` lists, for an undetermined measure, the inputs whose absence keeps it undetermined.
+Measures come eligible first, then undetermined, then not-eligible, each by label.
+
+Concept inputs take a slug (`wallonia`, `employment`), a prefixed name (`region:wallonia`) or the full IRI;
+a narrower contract type (`discovery-internship`, `ibo`) counts as its broader type. A measure that is
+independent of hiring (`independent_of_hiring: true`, e.g. funding of awareness work by associations) is
+listed as not-eligible, with a `reason`: it is never offered for a hire.
+
+The answer is computed by `queries/eligibility.rq` (also served at /queries/eligibility); `query` is the
+SPARQL that ran. A bad input is a 400 whose message lists what is accepted."""
+
+EXAMPLE = {
+    "inputs": {
+        "region": "https://w3id.org/inclusion-kg/id/region/wallonia",
+        "contract": "https://w3id.org/inclusion-kg/id/contract-type/employment",
+        "employment_rate": 0.035,
+        "inactive_months": 8,
+        "date": "2025-10-01",
+        "lang": "en",
+    },
+    "measures": [
+        {
+            "measure": "https://w3id.org/inclusion-kg/id/measure/aviq-integratiepremie",
+            "label": "Integration premium",
+            "agency": "https://w3id.org/inclusion-kg/id/agency/aviq",
+            "agency_label": "AVIQ",
+            "status": "eligible",
+            "independent_of_hiring": False,
+            "reason": None,
+            "conditions": [
+                {
+                    "condition": "https://w3id.org/inclusion-kg/id/condition/aviq-integratiepremie-inactivity",
+                    "label": "Inactive for more than six months",
+                    "status": "met",
+                    "input": "inactive_months",
+                    "expected": "> 6",
+                    "given": 8,
+                    "source": "https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq",
+                }
+            ],
+            "missing": [],
+            "sources": ["https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq"],
+        }
+    ],
+    "query": "PREFIX cv: <http://data.europa.eu/m8g/> ... SELECT ?measure ?measureLabel ...",
+}
+
+
+def openapi_parameters(vocabulary: Vocabulary) -> list[dict]:
+    parameters = []
+    for name, spec in vocabulary.inputs.items():
+        definition = spec.definitions.get("en", "")
+        if spec.is_concept:
+            schema = {"type": "string", "enum": spec.slugs() + sorted(spec.values.values())}
+            text = f"{definition} A slug, a prefixed name or the full IRI.".strip()
+        else:
+            kind = {str(XSD.decimal): "number", str(XSD.integer): "integer", str(XSD.boolean): "boolean"}
+            schema = {"type": kind.get(spec.datatype or "", "string")}
+            low, high, meaning = RANGES.get(name, (None, None, ""))
+            if low is not None:
+                schema["minimum"] = float(low) if schema["type"] == "number" else int(low)
+            if high is not None:
+                schema["maximum"] = float(high)
+            text = f"{definition} {meaning}".strip()
+        if name == REGION:
+            text = "The region where the staff member is domiciled (it decides which agency's support applies)."
+        parameters.append(
+            {"name": name, "in": "query", "required": name == REGION, "description": text, "schema": schema}
+        )
+    parameters.append({"name": DATE, "in": "query", "required": False,
+                       "description": "The rules in force on this day (YYYY-MM-DD); default today.",
+                       "schema": {"type": "string", "format": "date"}})  # fmt: skip
+    parameters.append({"name": LANG, "in": "query", "required": False,
+                       "description": "The language of labels; default from Accept-Language, else en.",
+                       "schema": {"type": "string", "enum": list(LANGUAGES)}})  # fmt: skip
+    return parameters
+
+
+def _etag(request: Request, query: str) -> str:
+    version = getattr(request.app.state, "data_version", "")
+    return '"' + hashlib.blake2b(f"{version}\x1f{query}".encode(), digest_size=12).hexdigest() + '"'
+
+
+def _response(answer: dict, etag: str) -> Response:
+    body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
+    app.state.eligibility = evaluator
+
+    @app.get(
+        "/eligibility",
+        tags=["eligibility"],
+        summary="Which support applies to a hire, and why each measure is or is not available",
+        description=DESCRIPTION,
+        responses={
+            200: {"description": "The measures and their conditions",
+                  "content": {"application/json": {"example": EXAMPLE}}},  # fmt: skip
+            400: {"description": "A bad input; the message lists what is accepted",
+                  "content": {"application/json": {"example": {
+                      "error": "bad-input", "status": 400, "input": "employment_rate",
+                      "message": "employment_rate: '3' is out of range; accepted: a fraction from 0 to 1 ...",
+                      "accepted": "a fraction from 0 to 1 ..."}}}},  # fmt: skip
+        },
+        openapi_extra={"parameters": openapi_parameters(evaluator.vocabulary)},
+    )
+    async def eligibility(request: Request) -> Response:
+        raw: dict[str, str] = {}
+        for name, value in request.query_params.multi_items():
+            if name in raw and raw[name] != value:
+                raise InputError(name, "is given more than once with different values", "one value")
+            raw[name] = value
+        inputs = parse_inputs(evaluator.vocabulary, raw, request.headers.get("accept-language"))
+        query = evaluator.query_for(inputs)
+        etag = _etag(request, query)
+        if (early := not_modified(request, etag)) is not None:
+            return early
+        answer = evaluator.cached(inputs, query)
+        if answer is None:
+            answer = await run_in_threadpool(evaluator.answer, inputs, query)
+        return _response(answer, etag)
