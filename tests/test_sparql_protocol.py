@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SKOS
 
 from inclusion_kg.namespaces import DATASET, IKG, SD
 
-SELECT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?label WHERE { ?s skos:prefLabel ?label } ORDER BY ?s ?label LIMIT 5"
+SELECT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?label WHERE { ?s skos:prefLabel ?label FILTER(isIRI(?s)) } ORDER BY ?s ?label LIMIT 5"
 CONSTRUCT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l } LIMIT 20"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 DIRECT = {"content-type": "application/sparql-query"}
