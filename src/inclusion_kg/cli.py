@@ -71,6 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         query_timeout=args.query_timeout,
         base_url=args.base_url,
         root=Path(args.root) if args.root else None,
+        max_rows=args.max_rows,
+        query_workers=args.query_workers,
     )
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 
@@ -103,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", nargs="*", default=[], metavar="FILE", help="more RDF files served beside ours")
     serve.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS")
     serve.add_argument("--base-url", default="https://w3id.org/inclusion-kg/")
+    serve.add_argument("--max-rows", type=int, default=10_000, help="rows or triples an answer may have")
+    serve.add_argument("--query-workers", type=int, default=0, help="query processes (default: one per CPU)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

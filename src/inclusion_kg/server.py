@@ -13,6 +13,7 @@ import uvicorn
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import DataParseError, InvalidDataError
 from inclusion_kg.settings import Settings
+from inclusion_kg.store import DataFileError
 
 SETTINGS_ENV = "INCLUSION_KG_SETTINGS"
 
@@ -38,13 +39,14 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         print("refusing to serve: the data does not conform to the shapes.", file=sys.stderr)
         print(error.report, file=sys.stderr)
         return 1
-    except DataParseError as error:
+    except (DataParseError, DataFileError) as error:
         print(f"refusing to serve: {error}", file=sys.stderr)
         return 1
     if workers == 1:
         uvicorn.run(app, host=host, port=port)
         return 0
     # Several workers each build their own app, from settings passed through the environment.
+    app.state.engine.close()  # this process only checked the data; its query workers are not needed
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
     uvicorn.run("inclusion_kg.server:app_from_env", factory=True, host=host, port=port, workers=workers)
     return 0

@@ -70,7 +70,10 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
     for path in paths:
         path = Path(path)
         fmt = rdf_format(path)
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
         digest.update(path.name.encode() + b"\0" + data)
         base = path.resolve().as_uri()
         try:

@@ -1,0 +1,114 @@
+"""The store: `--data` files beside our graph (named graphs keep their names), `--store PATH` on disk, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from inclusion_kg.namespaces import DATASET
+from inclusion_kg.store import DataFileError, load_files
+
+import pyoxigraph
+
+EX = "http://example.org/research/"
+FILES = {
+    "stats.ttl": f"<{EX}flanders> <{EX}population> 6821770 .\n",
+    "more.nt": f"<{EX}brussels> <{EX}population> \"1249597\" .\n",
+    "graphs.trig": f"<{EX}g1> {{ <{EX}wallonia> <{EX}population> 3692283 . }}\n<{EX}loose> <{EX}p> 1 .\n",
+    "quads.nq": f"<{EX}dg> <{EX}p> \"in g2\" <{EX}g2> .\n",
+    "doc.jsonld": json.dumps({"@id": f"{EX}jsonld", f"{EX}p": "from JSON-LD"}),
+    "doc.rdf": (
+        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        f'xmlns:ex="{EX}"><rdf:Description rdf:about="{EX}rdfxml"><ex:p>from RDF/XML</ex:p></rdf:Description></rdf:RDF>'
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def data_files(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("data")
+    paths = []
+    for name, text in FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(folder / name)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def disk_client(make_app, data_files, tmp_path_factory):
+    location = tmp_path_factory.mktemp("oxigraph") / "store"
+    return TestClient(make_app(store=str(location), data=tuple(data_files)))
+
+
+def ask(client, query: str) -> bool:
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    return response.json()["boolean"]
+
+
+def test_extra_files_are_served_beside_our_graph_on_disk(disk_client, data_files):
+    for subject in ("flanders", "brussels", "loose", "jsonld", "rdfxml"):
+        assert ask(disk_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject  # in the default graph
+    assert ask(disk_client, f"ASK {{ GRAPH <{EX}g1> {{ <{EX}wallonia> ?p ?o }} }}")  # TriG keeps its names
+    assert ask(disk_client, f"ASK {{ GRAPH <{EX}g2> {{ <{EX}dg> ?p ?o }} }}")  # N-Quads keeps its names
+    assert not ask(disk_client, f"ASK {{ <{EX}wallonia> ?p ?o }}")
+    stats = data_files[0].resolve().as_uri()
+    assert ask(disk_client, f"ASK {{ GRAPH <{stats}> {{ <{EX}flanders> ?p ?o }} }}")  # a triple file's own graph
+    assert ask(disk_client, f"ASK {{ GRAPH <{DATASET}> {{ ?m a <https://w3id.org/inclusion-kg/ontology#SupportMeasure> }} }}")
+    # researchers join their data with ours in one query
+    joined = disk_client.get(
+        "/sparql",
+        params={"query": f"SELECT ?n WHERE {{ <{EX}flanders> <{EX}population> ?n . ?r a ?type }} LIMIT 1"},
+    )
+    assert joined.json()["results"]["bindings"][0]["n"]["value"] == "6821770"
+
+
+def test_disk_store_health_counts_every_triple(disk_client):
+    health = disk_client.get("/health").json()
+    assert health["triples"] == 2 * health["graph_triples"] + 10  # triple files twice (default + own graph)
+
+
+def test_unknown_or_missing_files_are_refused(tmp_path):
+    odd = tmp_path / "data.xyz"
+    odd.write_text("x")
+    with pytest.raises(DataFileError, match="unknown RDF extension"):
+        load_files(pyoxigraph.Store(), [odd])
+    with pytest.raises(DataFileError, match="cannot read"):
+        load_files(pyoxigraph.Store(), [tmp_path / "missing.ttl"])
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .")
+    with pytest.raises(DataFileError, match="broken.ttl"):
+        load_files(pyoxigraph.Store(), [broken])
+
+
+def test_inclusion_kg_serve_from_the_command_line(data_files):
+    from conftest import free_port
+
+    port = free_port()
+    command = [sys.executable, "-m", "inclusion_kg.cli", "serve", "--port", str(port), "--query-timeout", "3",
+               "--data", str(data_files[0])]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+        answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": f"ASK {{ <{EX}flanders> ?p ?o }}"})
+        assert answer.json()["boolean"] is True
+    finally:
+        server.terminate()
+        server.wait(10)
