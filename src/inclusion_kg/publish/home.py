@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from inclusion_kg.namespaces import CV, IKG
 from inclusion_kg.publish.resource import rule_text
-from inclusion_kg.publish.view import Link, Page, Text, description, label, link, sort_links
+from inclusion_kg.publish.view import Link, Page, Text, description, label, link
 
 
 @dataclass
@@ -169,6 +169,13 @@ def region_options(graph: Graph, page: Page, sections: list[RegionSection]) -> l
     return [(slug(s.region.iri), s.region.text) for s in sections]
 
 
+def script_labels(graph: Graph, lang: str) -> dict[str, str]:
+    """Labels the eligibility script needs for the IRIs /eligibility returns: agencies, sources, concepts."""
+    kinds = (CV.PublicOrganisation, CV.ReferenceFramework, FOAF.Document, SKOS.Concept)
+    return {str(node): label(graph, node, lang).text
+            for kind in kinds for node in graph.subjects(RDF.type, kind) if isinstance(node, URIRef)}
+
+
 def home_view(graph: Graph, page: Page) -> dict:
     columns, sections = region_sections(graph, page)
     return {
@@ -176,6 +183,4 @@ def home_view(graph: Graph, page: Page) -> dict:
         "sections": sections,
         "regions": region_options(graph, page, sections),
         "fields": form_fields(graph, page),
-        "measure_count": len(set(graph.subjects(RDF.type, IKG.SupportMeasure))),
-        "agencies": sort_links(link(graph, page, a) for a in graph.subjects(RDF.type, CV.PublicOrganisation)),
     }

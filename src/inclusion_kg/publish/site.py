@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.publish.deref import dump_rows
-from inclusion_kg.publish.home import home_view
+from inclusion_kg.publish.home import home_view, script_labels
 from inclusion_kg.publish.i18n import TEXT
 from inclusion_kg.publish.resource import resource_view
 from inclusion_kg.publish.view import Link, Text
@@ -18,15 +18,17 @@ from inclusion_kg.publish.web import html_response, page_for, publication
 router = APIRouter(tags=["linked data"])
 # The words the eligibility script shows, in the page's language.
 SCRIPT_WORDS = ("eligible", "not-eligible", "undetermined", "met", "unmet", "unknown", "missing", "expected",
-                "given", "sources", "agency", "conditions", "error", "results", "only_if")
+                "given", "sources", "agency", "conditions", "error", "results", "only_if", "yes", "no")
 
 
 @router.get("/", include_in_schema=False)
 def home(request: Request) -> Response:
     page = page_for(request)
     words = {key: TEXT[key].get(page.lang, TEXT[key]["en"]) for key in SCRIPT_WORDS}
+    data = publication(request).data
     return html_response(request, "home.html", page=page, i18n_json=json.dumps(words, ensure_ascii=False),
-                         **home_view(publication(request).data, page))
+                         labels_json=json.dumps(script_labels(data, page.lang), ensure_ascii=False),
+                         **home_view(data, page))
 
 
 @router.get("/dumps/", summary="The dumps of the dataset, with size and SHA-256")

@@ -1,69 +1,75 @@
 // The eligibility form: asks /eligibility (JSON) and shows each measure's status with its reasons and
-// sources. Without JavaScript the form still submits to /eligibility.
+// sources. Without JavaScript the form still submits to /eligibility and the JSON answer is shown.
 (function () {
   "use strict";
   var form = document.getElementById("eligibility-form");
   var out = document.getElementById("eligibility-results");
   if (!form || !out || !window.fetch) return;
   var words = JSON.parse(out.getAttribute("data-i18n") || "{}");
+  var labels = JSON.parse(out.getAttribute("data-labels") || "{}");  // IRI -> label in the page's language
   var lang = form.getAttribute("data-lang") || "en";
+  var endpoint = form.getAttribute("data-endpoint");
+  var BASE = "https://w3id.org/inclusion-kg/";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     (children || []).forEach(function (c) {
-      if (c === null || c === undefined) return;
+      if (c === null || c === undefined || c === "") return;
       node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     });
     return node;
   }
-  function text(value) {
+  function nameOf(value) {
     if (value === null || value === undefined) return "";
-    if (Array.isArray(value)) return value.map(text).filter(Boolean).join(", ");
-    if (typeof value === "object") return text(value.label || value.title || value.name || value.value || value.iri || value.id || "");
-    return String(value);
+    var text = String(value);
+    if (labels[text]) return labels[text];
+    if (text.indexOf(BASE) === 0) return text.slice(text.lastIndexOf("/") + 1);
+    if (value === true) return words.yes;
+    if (value === false) return words.no;
+    return text;
   }
-  function iriOf(value) {
-    if (!value) return null;
-    if (typeof value === "string") return /^https?:/.test(value) ? value : null;
-    return value.iri || value.id || value.url || value.href || null;
+  function href(iri) {  // our IRIs are served here: a link relative to this page, in its language
+    return iri.indexOf(BASE) === 0 ? endpoint.replace(/eligibility$/, "") + iri.slice(BASE.length) + "?lang=" + lang : iri;
   }
-  function localHref(iri) {
-    var base = "https://w3id.org/inclusion-kg/";
-    if (iri && iri.indexOf(base) === 0) return form.getAttribute("data-endpoint").replace(/eligibility$/, "") + iri.slice(base.length) + "?lang=" + lang;
-    return iri;
+  function link(iri, text) {
+    if (!iri) return text || "";
+    return el("a", {href: href(iri)}, [text || nameOf(iri)]);
   }
-  function linkTo(value, fallback) {
-    var iri = iriOf(value);
-    var label = text(value) || fallback || iri || "";
-    return iri ? el("a", {href: localHref(iri)}, [label]) : document.createTextNode(label);
+  function expected(value) {
+    return value ? String(value).split(" | ").map(nameOf).join(" | ") : "";
   }
-  function asList(value) { return value === null || value === undefined ? [] : (Array.isArray(value) ? value : [value]); }
+  function status(value) {
+    return el("span", {"class": "status status-" + value}, [words[value] || value || ""]);
+  }
+
+  function renderCondition(c) {
+    var parts = [link(c.condition, c.label), " — ", status(c.status)];
+    var details = [];
+    if (c.expected) details.push(words.expected + ": " + expected(c.expected));
+    if (c.given !== null && c.given !== undefined) details.push(words.given + ": " + nameOf(c.given));
+    if (details.length) parts.push(" (" + details.join("; ") + ")");
+    if (c.applies_only_if && c.applies_only_if.condition) {
+      parts.push(" — " + words.only_if + ": ", link(c.applies_only_if.condition), " ", status(c.applies_only_if.status));
+    }
+    if (c.source) parts.push(" · " + words.sources + ": ", link(c.source));
+    return el("li", {}, parts);
+  }
 
   function renderMeasure(m) {
-    var status = m.status || m.measureStatus || "";
-    var conditions = asList(m.conditions);
-    var items = conditions.map(function (c) {
-      var parts = [el("strong", {}, [linkTo(c.condition || c.iri ? {iri: iriOf(c.condition) || c.iri, label: c.label} : c.label, text(c.label))]),
-                   " — ", el("span", {"class": "status status-" + (c.status || "")}, [words[c.status] || c.status || ""])];
-      var exp = text(c.expected), giv = text(c.given);
-      if (exp || giv) parts.push(" (" + [exp ? words.expected + ": " + exp : "", giv ? words.given + ": " + giv : ""].filter(Boolean).join("; ") + ")");
-      var src = asList(c.sources || c.source);
-      if (src.length) {
-        parts.push(" · " + words.sources + ": ");
-        src.forEach(function (s, i) { if (i) parts.push(", "); parts.push(linkTo(s)); });
-      }
-      return el("li", {}, parts);
+    var sources = (m.sources || []).map(function (s, i) {
+      return el("span", {}, [i ? ", " : "", link(s)]);
     });
-    var missing = asList(m.missing);
-    var sources = asList(m.sources || m.source);
-    var measureRef = {iri: iriOf(m.measure) || m.iri || m.id, label: m.label || m.measureLabel || m.title || text(m.measure)};
-    return el("li", {"class": "measure-result", "data-status": status}, [
-      el("h4", {}, [linkTo(measureRef), " ", el("span", {"class": "status status-" + status}, [words[status] || status])]),
-      m.agency ? el("p", {}, [words.agency + ": ", linkTo(m.agency)]) : null,
-      items.length ? el("ul", {"class": "condition-results"}, items) : null,
-      missing.length ? el("p", {}, [words.missing + ": " + missing.map(text).join(", ")]) : null,
-      sources.length ? el("p", {}, [words.sources + ": "].concat(sources.map(function (s) { return linkTo(s); }))) : null
+    return el("li", {"class": "measure-result", "data-status": m.status, "data-measure": m.measure}, [
+      el("h4", {}, [link(m.measure, m.label), " ", status(m.status)]),
+      m.agency ? el("p", {}, [words.agency + ": ", link(m.agency, m.agency_label)]) : null,
+      m.reason ? el("p", {}, [(m.reason.label || "") + (m.reason.explanation ? ": " + m.reason.explanation : "")]) : null,
+      (m.conditions || []).length ? el("ul", {"class": "condition-results"}, m.conditions.map(renderCondition)) : null,
+      (m.missing || []).length ? el("p", {}, [words.missing + ": " + m.missing.map(function (n) {
+        var field = form.querySelector("label[for='f-" + n + "']");
+        return field ? field.textContent : n;
+      }).join(", ")]) : null,
+      sources.length ? el("p", {}, [words.sources + ": "].concat(sources)) : null
     ]);
   }
 
@@ -71,26 +77,26 @@
     event.preventDefault();
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) { if (value !== "") params.append(key, value); });
-    out.textContent = "…";
-    fetch(form.getAttribute("data-endpoint") + "?" + params.toString(), {headers: {Accept: "application/json"}})
+    out.setAttribute("aria-busy", "true");
+    fetch(endpoint + "?" + params.toString(), {headers: {Accept: "application/json"}})
       .then(function (response) {
         return response.json().then(function (body) { return {ok: response.ok, body: body}; });
       })
       .then(function (answer) {
         out.textContent = "";
         if (!answer.ok) {
-          var detail = answer.body && (answer.body.detail || answer.body.message || answer.body.error);
-          out.appendChild(el("p", {"class": "error", role: "alert"}, [words.error + ": " + text(detail || answer.body)]));
+          var b = answer.body || {};
+          out.appendChild(el("p", {"class": "error", role: "alert"}, [words.error + ": " + (b.message || b.detail || b.error || "")]));
           return;
         }
-        var measures = asList(answer.body.measures || answer.body.results || answer.body);
+        var measures = answer.body.measures || [];
         out.appendChild(el("h3", {}, [words.results + " (" + measures.length + ")"]));
         out.appendChild(el("ul", {"class": "results"}, measures.map(renderMeasure)));
-        out.focus();
       })
       .catch(function (error) {
         out.textContent = "";
         out.appendChild(el("p", {"class": "error", role: "alert"}, [words.error + ": " + error]));
-      });
+      })
+      .then(function () { out.removeAttribute("aria-busy"); out.focus(); });
   });
 })();
