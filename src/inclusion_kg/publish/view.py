@@ -64,6 +64,10 @@ class Page:
         query = urlencode({k: v for k, v in params.items() if v is not None})
         return relative + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
 
+    def asset(self, site_path: str) -> str:
+        """A link to a file or an API (stylesheet, script, /eligibility): no ?lang= carried along."""
+        return Page(self.lang, self.path, explicit_lang=False).href(site_path)
+
     def switcher(self) -> list[dict]:
         """One link per language to this same page in that language."""
         base = posixpath.basename(self.path) if not self.path.endswith("/") else "./"
