@@ -77,6 +77,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
 
 
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    from inclusion_kg.eligibility.command import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="inclusion-kg", description=__doc__)
     parser.add_argument("--root", help="project folder with ontology/, data/, shapes/, queries/")
@@ -108,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-rows", type=int, default=10_000, help="rows or triples an answer may have")
     serve.add_argument("--query-workers", type=int, default=0, help="query processes (default: one per CPU)")
     serve.set_defaults(func=cmd_serve)
+
+    from inclusion_kg.eligibility.command import add_arguments
+
+    answer = commands.add_parser("eligibility", help="which support applies to a hire, and why (as GET /eligibility)")
+    add_arguments(answer)
+    answer.add_argument("--no-validate", action="store_true", help="skip the SHACL check of the data (faster)")
+    answer.set_defaults(func=cmd_eligibility)
     return parser
 
 
