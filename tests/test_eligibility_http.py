@@ -1,0 +1,148 @@
+"""GET /eligibility and `inclusion-kg eligibility`: the answer's shape, order, labels, edges, bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from inclusion_kg.cli import main
+
+ID = "https://w3id.org/inclusion-kg/id/"
+WALLONIA = {"region": "wallonia", "contract": "employment", "employment_rate": "0.035", "inactive_months": "8"}
+
+
+def measures(answer: dict) -> dict[str, dict]:
+    return {m["measure"].removeprefix(ID + "measure/"): m for m in answer["measures"]}
+
+
+def test_answer_shape_and_order(client):
+    response = client.get("/eligibility", params=WALLONIA)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+    answer = response.json()
+    assert answer["inputs"] == {"region": ID + "region/wallonia", "contract": ID + "contract-type/employment",
+                                "employment_rate": 0.035, "inactive_months": 8,
+                                "date": answer["inputs"]["date"], "lang": "en"}  # fmt: skip
+    assert "SELECT" in answer["query"] and "<https://w3id.org/inclusion-kg/id/region/wallonia>" in answer["query"]
+    statuses = [m["status"] for m in answer["measures"]]
+    assert statuses == sorted(statuses, key=["eligible", "undetermined", "not-eligible"].index)
+    for status in set(statuses):
+        labels = [m["label"] for m in answer["measures"] if m["status"] == status]
+        assert labels == sorted(labels, key=str.casefold)
+    premium = measures(answer)["aviq-integratiepremie"]
+    assert premium["status"] == "eligible" and premium["agency"] == ID + "agency/aviq" and premium["agency_label"] == "AVIQ"
+    assert premium["sources"] and all(s.startswith(ID + "source/") for s in premium["sources"])
+    for condition in premium["conditions"]:
+        assert set(condition) >= {"condition", "label", "status", "expected", "given", "source"}
+        assert condition["status"] == "met" and condition["source"].startswith(ID + "source/")
+    months = next(c for c in premium["conditions"] if c["input"] == "inactive_months")
+    assert (months["given"], months["expected"]) == (8, "> 6")
+
+
+def test_independent_of_hiring_is_listed_not_eligible_with_a_reason(client):
+    awareness = measures(client.get("/eligibility", params=WALLONIA).json())["aviq-sensibilisering-handicap"]
+    assert awareness["status"] == "not-eligible" and awareness["independent_of_hiring"] is True
+    assert awareness["reason"]["property"].endswith("#independentOfHiring") and awareness["reason"]["label"]
+
+
+def test_labels_follow_lang_and_accept_language(client):
+    dutch = measures(client.get("/eligibility", params={**WALLONIA, "lang": "nl"}).json())
+    assert dutch["aviq-integratiepremie"]["label"] == "Integratiepremie"
+    french = client.get("/eligibility", params=WALLONIA, headers={"Accept-Language": "fr-BE,fr;q=0.9,en;q=0.5"}).json()
+    assert french["inputs"]["lang"] == "fr"
+    assert measures(french)["aviq-integratiepremie"]["label"] != "Integration premium"
+
+
+@pytest.mark.parametrize(
+    "params, measure, status",
+    [
+        ({"employment_rate": "0.03"}, "aviq-aanpassing-arbeidspost", "eligible"),  # exactly 3% reaches the quota
+        ({"employment_rate": "0.0299"}, "aviq-aanpassing-arbeidspost", "not-eligible"),
+        ({"inactive_months": "6"}, "aviq-integratiepremie", "not-eligible"),  # six months is not more than six
+        ({"inactive_months": "7"}, "aviq-integratiepremie", "eligible"),
+        ({"inactive_months": "0"}, "aviq-integratiepremie", "not-eligible"),
+    ],
+)
+def test_edges(client, params, measure, status):
+    answer = client.get("/eligibility", params={**WALLONIA, **params}).json()
+    assert measures(answer)[measure]["status"] == status
+
+
+def test_narrower_contract_types_and_iris(client):
+    for contract in ("discovery-internship", "ibo", ID + "contract-type/ibo-plus", "contract-type:wes"):
+        answer = client.get("/eligibility", params={"region": "flanders", "contract": contract}).json()
+        assert measures(answer)["vdab-jobcoaches"]["status"] == "not-eligible", contract
+    answer = client.get("/eligibility", params={"region": ID + "region/wallonia", "contract": "ibo"}).json()
+    assert measures(answer)["aviq-ondersteuning-op-het-werk"]["status"] == "eligible"
+
+
+def test_missing_lists_the_inputs_that_keep_a_measure_undetermined(client):
+    answer = measures(client.get("/eligibility", params={"region": "brussels"}).json())
+    assert answer["actiris-handicappremie"]["missing"] == ["appointment", "contract", "employer", "staff"]
+    assert answer["phare-inzetpremie"]["missing"] == ["contract", "employment_rate"]
+    decided = measures(client.get("/eligibility", params={"region": "brussels", "contract": "employment",
+                                                          "employer": "federal-administration"}).json())  # fmt: skip
+    assert decided["actiris-handicappremie"]["status"] == "not-eligible" and decided["actiris-handicappremie"]["missing"] == []
+    guard = next(c for c in decided["actiris-handicappremie"]["conditions"] if c.get("applies_only_if"))
+    assert guard["status"] == "met" and guard["applies_only_if"]["status"] == "unmet"
+
+
+def test_date_picks_rules_in_force(client):
+    answer = client.get("/eligibility", params={**WALLONIA, "date": "2025-10-01"}).json()
+    assert answer["inputs"]["date"] == "2025-10-01" and "2025-10-01" in answer["query"]
+
+
+@pytest.mark.parametrize(
+    "params, name, accepted",
+    [
+        ({}, "region", "wallonia"),
+        ({"region": "mars"}, "region", "german-speaking-community"),
+        ({"region": "wallonia", "contract": "freelance"}, "contract", "discovery-internship"),
+        ({"region": "wallonia", "employment_rate": "3"}, "employment_rate", "3% is 0.03"),
+        ({"region": "wallonia", "employment_rate": "3%"}, "employment_rate", "3% is 0.03"),
+        ({"region": "wallonia", "employment_rate": "-0.1"}, "employment_rate", "3% is 0.03"),
+        ({"region": "wallonia", "employment_rate": "abc"}, "employment_rate", "3% is 0.03"),
+        ({"region": "wallonia", "inactive_months": "-1"}, "inactive_months", "0 or more"),
+        ({"region": "wallonia", "inactive_months": "6.5"}, "inactive_months", "whole number"),
+        ({"region": "wallonia", "date": "2025-02-30"}, "date", "YYYY-MM-DD"),
+        ({"region": "wallonia", "date": "1/10/2025"}, "date", "YYYY-MM-DD"),
+        ({"region": "wallonia", "mentor": "maybe"}, "mentor", "true"),
+        ({"region": "wallonia", "lang": "es"}, "lang", "nl"),
+        ({"region": "wallonia", "employment-rate": "0.03"}, "employment-rate", "employment_rate"),
+        ({"region": 'wallonia" } UNION { ?s ?p ?o'}, "region", "wallonia"),
+    ],
+)
+def test_bad_inputs_are_4xx_that_say_what_is_accepted(client, params, name, accepted):
+    response = client.get("/eligibility", params=params, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["input"] == name and accepted in body["message"]
+    plain = client.get("/eligibility", params=params)
+    assert plain.status_code == 400 and accepted in plain.text
+
+
+def test_openapi_documents_eligibility_with_an_example(client):
+    operation = client.get("/openapi.json").json()["paths"]["/eligibility"]["get"]
+    params = {p["name"]: p for p in operation["parameters"]}
+    assert params["region"]["required"] and "wallonia" in params["region"]["schema"]["enum"]
+    assert "ibo" in params["contract"]["schema"]["enum"]
+    assert params["employment_rate"]["schema"]["maximum"] == 1.0
+    assert operation["responses"]["200"]["content"]["application/json"]["example"]["measures"]
+
+
+def test_etag_and_304(client):
+    first = client.get("/eligibility", params=WALLONIA)
+    again = client.get("/eligibility", params=WALLONIA, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_cli_table_and_json(capsys):
+    assert main(["eligibility", "--no-validate", "--region", "wallonia", "--contract", "employment",
+                 "--employment-rate", "0.035", "--inactive-months", "8"]) == 0  # fmt: skip
+    table = capsys.readouterr().out
+    assert "eligible" in table and "Integration premium" in table and "to decide, give: mentor" in table
+    assert main(["eligibility", "--no-validate", "--region", "wallonia", "--contract", "employment", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert measures(answer)["aviq-integratiepremie"]["missing"] == ["employment_rate", "inactive_months"]
+    assert main(["eligibility", "--no-validate", "--region", "wallonia", "--employment-rate", "3"]) == 2
+    assert "3% is 0.03" in capsys.readouterr().err
