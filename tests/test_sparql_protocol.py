@@ -228,13 +228,22 @@ def test_etag_cache_control_and_304(client):
     assert "etag" not in random.headers and random.headers["cache-control"] == "no-store"
 
 
-def test_answers_are_cached(app, client):
+def test_answers_are_cached_in_the_engine_and_replayed_by_the_fast_path(app, client):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . FILTER(isIRI(?o)) }"
-    cache = app.state.engine.cache
-    client.get("/sparql", params={"query": query})
-    hits = cache.hits
-    assert rows(client.get("/sparql", params={"query": query}))
-    assert cache.hits == hits + 1
+    engine_cache, responses = app.state.engine.cache, app.state.response_cache
+    first = client.get("/sparql", params={"query": query})
+    hits, engine_hits = responses.hits, engine_cache.hits
+    again = client.get("/sparql", params={"query": query})
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert responses.hits == hits + 1 and engine_cache.hits == engine_hits  # replayed before any routing
+    assert client.post("/sparql", data={"query": query}).content == first.content
+    assert engine_cache.hits == engine_hits + 1  # POST is answered from the engine's cache
+    csv = client.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv")  # the Accept header is part of the key
+    random = "SELECT (RAND() AS ?r) {}"
+    client.get("/sparql", params={"query": random})
+    hits = responses.hits
+    assert client.get("/sparql", params={"query": random}).status_code == 200 and responses.hits == hits
 
 
 def test_cors_for_get_post_and_preflight(client):

@@ -14,7 +14,8 @@ from inclusion_kg.eligibility import install_answers
 from inclusion_kg.graph import data_files, data_version, load_graph, project_root
 from inclusion_kg.publish import install_publication
 from inclusion_kg.settings import Settings
-from inclusion_kg.sparql.engine import QueryEngine
+from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
+from inclusion_kg.sparql.fastpath import FastPath
 from inclusion_kg.sparql.router import install_error_handler
 from inclusion_kg.sparql.router import router as sparql_router
 from inclusion_kg.store import build_store
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Content-Type"],
         max_age=3600,
     )
+    app.state.response_cache = AnswerCache(max_entries=settings.cache_entries)
+    app.add_middleware(FastPath, cache=app.state.response_cache)  # outermost: replays cached answers
     install_error_handler(app)
     app.include_router(sparql_router)
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility

@@ -38,32 +38,34 @@ class AnswerCache:
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 64 << 20, max_entry_bytes: int = 4 << 20):
         self.max_entries, self.max_bytes, self.max_entry_bytes = max_entries, max_bytes, max_entry_bytes
-        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple) -> bytes | None:
+    def get(self, key: tuple):
         with self._lock:
-            body = self._items.get(key)
-            if body is None:
+            item = self._items.get(key)
+            if item is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return body
+            return item[0]
 
-    def put(self, key: tuple, body: bytes) -> None:
-        if len(body) > self.max_entry_bytes or self.max_entries <= 0:
+    def put(self, key: tuple, body, size: int | None = None) -> None:
+        """Keep `body` (bytes, or any value of `size` bytes) under `key`, evicting the least recently used."""
+        size = len(body) if size is None else size
+        if size > self.max_entry_bytes or self.max_entries <= 0:
             return
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = body
-            self._bytes += len(body)
+            self._items[key] = (body, size)
+            self._bytes += size
             while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self._bytes -= len(old)
+                _, (_, old_size) = self._items.popitem(last=False)
+                self._bytes -= old_size
 
 
 class QueryEngine:
