@@ -151,3 +151,20 @@ def test_rdf_descriptions_come_from_the_query_engine(app, client):
     assert response.status_code == 200
     assert len(queries) == 1 and queries[0][0].startswith("CONSTRUCT")
     assert queries[0][1]["default_graph_uris"] == ["https://w3id.org/inclusion-kg/id/dataset/inclusion-kg"]
+
+
+def test_shapes_dereference_as_rdf_and_documentation(client):
+    from rdflib.namespace import SH
+
+    from inclusion_kg.graph import parse_files, shape_files
+    from inclusion_kg.namespaces import IKGSH
+
+    shapes = parse_files(shape_files())
+    served = parse(client.get("/shapes", headers={"Accept": "text/turtle"}), "turtle")
+    assert isomorphic(served, shapes)
+    page = client.get("/shapes", headers={"Accept": "text/html"}).text
+    named = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)
+             if str(s).startswith(str(IKGSH))}
+    assert named
+    for shape in named:
+        assert f'id="{str(shape)[len(str(IKGSH)):]}"' in page, shape

@@ -4,6 +4,7 @@
   unknown IRIs get a 404 page.
 - `GET /ontology`: the ontology as RDF, or its HTML documentation (each term has an anchor: ikg:X is
   /ontology#X).
+- `GET /shapes`: the SHACL shapes (ikgsh:X is /shapes#X), as RDF or HTML.
 - `GET /context.jsonld`: the JSON-LD context our JSON-LD uses.
 - `GET /catalog` and `GET /.well-known/void`: the DCAT-AP catalogue and the VoID description.
 """
@@ -20,7 +21,7 @@ from inclusion_kg.namespaces import BASE, DATASET
 from inclusion_kg.publish.catalog import CATALOG
 from inclusion_kg.publish.describe import describe, known
 from inclusion_kg.publish.formats import HTML, PAGE_FORMATS, RDF_FORMATS
-from inclusion_kg.publish.ontology_doc import ontology_graph, ontology_view
+from inclusion_kg.publish.ontology_doc import SHAPE_SECTIONS, SHAPES, ontology_graph, ontology_view
 from inclusion_kg.publish.resource import format_links, resource_view
 from inclusion_kg.publish.view import Link, Text
 from inclusion_kg.publish.web import choose, html_response, not_found, page_for, publication, rdf_response
@@ -58,6 +59,19 @@ def ontology(request: Request) -> Response:
         return html_response(request, "ontology.html", page=page, doc=ontology_view(pub.data, page),
                              formats=format_links(page))
     return rdf_response(request, ontology_graph(pub.data), fmt)
+
+
+@router.get("/shapes", summary="The SHACL shapes the data must pass: RDF, or HTML documentation")
+def shapes(request: Request) -> Response:
+    pub = publication(request)
+    fmt = choose(request, PAGE_FORMATS)
+    if isinstance(fmt, Response):
+        return fmt
+    if fmt is HTML:
+        page = page_for(request)
+        doc = ontology_view(pub.shapes, page, SHAPES, SHAPE_SECTIONS, "ikgsh")
+        return html_response(request, "ontology.html", page=page, doc=doc, formats=format_links(page))
+    return rdf_response(request, pub.shapes, fmt)
 
 
 @router.get("/context.jsonld", summary="The JSON-LD context of our JSON-LD")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from inclusion_kg.graph import data_files, project_root
+from inclusion_kg.graph import data_files, parse_files, project_root, shape_files
 from inclusion_kg.namespaces import BASE, bind_prefixes
 from inclusion_kg.publish.catalog import build_catalog, build_void, data_modified
 from inclusion_kg.publish.dumps import Dump, build_dumps
@@ -26,6 +26,7 @@ class Publication:
     context: dict
     base_url: str
     data_version: str
+    shapes: Graph  # the SHACL shapes the data is validated with, served at /shapes
 
 
 def normalise_base_url(base_url: str | None) -> str:
@@ -47,4 +48,5 @@ def build_publication(data: Graph, base_url: str | None, data_version: str,
         metadata.add(triple)
     for triple in void:
         metadata.add(triple)
-    return Publication(data, catalog, void, metadata, dumps, context, base_url, data_version)
+    shapes = parse_files(shape_files(root))
+    return Publication(data, catalog, void, metadata, dumps, context, base_url, data_version, shapes)
