@@ -208,6 +208,10 @@ def test_row_limit_refuses_huge_answers(app, client):
     try:
         many = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 4"})
         few = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"})
+        for fmt in ("xml", "csv", "tsv"):
+            query = "SELECT ?s ?o WHERE { ?s ?p ?o } LIMIT %d"
+            assert client.get("/sparql", params={"query": query % 4, "format": fmt}).status_code == 422, fmt
+            assert client.get("/sparql", params={"query": query % 3, "format": fmt}).status_code == 200, fmt
         graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 4"})
     finally:
         engine.max_rows = saved

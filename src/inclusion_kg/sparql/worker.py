@@ -7,6 +7,7 @@ Only plain data crosses the pipe: a job tuple in, an ("ok", bytes) or (error kin
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -37,6 +38,7 @@ class Job:
     max_rows: int
     base_iri: str | None
     prefixes: tuple[tuple[str, str], ...] = ()
+    max_bytes: int = 64 << 20  # a table answer larger than this is refused
 
 
 _POSITION = re.compile(r"error at (\d+:\d+)")
@@ -53,6 +55,23 @@ def open_store(spec: StoreSpec) -> ox.Store:
 
 def _graphs(iris: tuple[str, ...] | None):
     return None if iris is None else [ox.NamedNode(iri) for iri in iris]
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _BoundedOutput(io.BytesIO):
+    """A byte buffer that refuses to grow past `limit` (stops serializing a huge answer early)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _TooBig()
+        return super().write(data)
 
 
 def _used_prefixes(triples: list, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str]:
@@ -81,20 +100,18 @@ def run(store: ox.Store, job: Job) -> tuple:
             options["named_graphs"] = _graphs(job.named_graphs or ())
         result = store.query(job.query, base_iri=job.base_iri, **options)
         limit = job.max_rows
-        if isinstance(result, ox.QueryBoolean):
-            if job.media_type not in formats.TABLE_TYPES:
-                return ("not-acceptable", f"an ASK answer cannot be written as {job.media_type}")
-            return ("ok", formats.write_boolean(bool(result), job.media_type))
-        if isinstance(result, ox.QuerySolutions):
-            if job.media_type not in formats.TABLE_TYPES:
-                return ("not-acceptable", f"a SELECT answer cannot be written as {job.media_type}")
-            variables = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) == limit:
-                    return ("too-many", f"the answer has more than {limit} rows (the limit); add a LIMIT")
-                rows.append([solution[v] for v in variables])
-            return ("ok", formats.write_table(variables, rows, job.media_type))
+        if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+            if job.media_type not in formats.RESULTS_FORMATS:
+                return ("not-acceptable", f"a table or boolean answer cannot be written as {job.media_type}")
+            output = _BoundedOutput(job.max_bytes)
+            try:
+                result.serialize(output, format=formats.RESULTS_FORMATS[job.media_type])
+            except _TooBig:
+                return ("too-many", f"the answer is larger than {job.max_bytes} bytes (the limit); add a LIMIT")
+            body = output.getvalue()
+            if isinstance(result, ox.QuerySolutions) and formats.count_rows(body, job.media_type, limit) > limit:
+                return ("too-many", f"the answer has more than {limit} rows (the limit); add a LIMIT")
+            return ("ok", body)
         if job.media_type not in formats.RDF_FORMATS:
             return ("not-acceptable", f"a graph answer cannot be written as {job.media_type}")
         triples = []
