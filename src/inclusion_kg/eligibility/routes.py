@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -106,14 +108,33 @@ def _etag(request: Request, query: str) -> str:
     return '"' + hashlib.blake2b(f"{version}\x1f{query}".encode(), digest_size=12).hexdigest() + '"'
 
 
-def _response(answer: dict, etag: str) -> Response:
-    body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+class Bodies:
+    """The JSON bodies already written, by ETag (the query that ran, over this data version)."""
+
+    def __init__(self, entries: int = 2048):
+        self.entries = entries
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            return self._bodies.get(etag)
+
+    def put(self, etag: str, body: bytes) -> None:
+        with self._lock:
+            self._bodies[etag] = body
+            while len(self._bodies) > self.entries:
+                self._bodies.popitem(last=False)
+
+
+def _response(body: bytes, etag: str) -> Response:
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
     return Response(body, media_type="application/json", headers=headers)
 
 
 def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
     app.state.eligibility = evaluator
+    bodies = Bodies(evaluator.cache_entries)
 
     @app.get(
         "/eligibility",
@@ -142,7 +163,11 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
         etag = _etag(request, query)
         if (early := not_modified(request, etag)) is not None:
             return early
-        answer = evaluator.cached(inputs, query)
-        if answer is None:
-            answer = await run_in_threadpool(evaluator.answer, inputs, query)
-        return _response(answer, etag)
+        body = bodies.get(etag)
+        if body is None:
+            answer = evaluator.cached(inputs, query)
+            if answer is None:
+                answer = await run_in_threadpool(evaluator.answer, inputs, query)
+            body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+            bodies.put(etag, body)
+        return _response(body, etag)

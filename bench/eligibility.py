@@ -1,0 +1,149 @@
+"""Benchmark GET /eligibility with wrk (the load tool of bench/run.py), 8 concurrent clients by default.
+
+    .venv/bin/python bench/eligibility.py [--duration 10] [--connections 8] [--rounds 3]
+
+Starts `inclusion-kg serve` on a free loopback port and loads it with a mix of eligibility questions: every
+region x contract type (broad and narrow) x quota reached / not / unknown, with organisation types,
+appointments and months of inactivity (300 distinct questions), in two modes:
+- `repeated`: the mix over and over, as a form's users ask it (answers are kept per question: the dataset
+  is frozen while serving);
+- `distinct`: a different employment rate in every request (0.03 + a unique tiny amount), so every request
+  is a new question and eligibility.rq runs each time.
+Prints a Markdown table (medians over rounds) and writes bench/results/eligibility.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import BIN, free_port, to_ms  # noqa: E402  (bench/run.py's helpers)
+
+HERE = Path(__file__).parent
+
+LUA = """
+local paths = {%s}
+local distinct = %s
+local i = 0
+local id = 0
+local counter = 0
+function setup(thread) id = id + 1; thread:set("id", id) end
+function init(args) i = 0; counter = 0 end
+function request()
+  i = i %% #paths + 1
+  local path = paths[i]
+  if distinct then
+    counter = counter + 1
+    path = path .. "&employment_rate=0.03" .. string.format("%%02d%%09d", id, counter)
+  end
+  return wrk.format("GET", path, {["Accept"] = "application/json"})
+end
+"""
+
+
+def questions(distinct: bool) -> list[str]:
+    regions = ["flanders", "brussels", "wallonia", "german-speaking-community"]
+    contracts = ["internship", "adaptation-contract", "employment", "discovery-internship", "ibo"]
+    rates = [None] if distinct else ["0.035", "0.02", None]
+    extras = [{}, {"employer": "municipality", "appointment": "contractual"},
+              {"employer": "federal-administration", "appointment": "statutory"},
+              {"inactive_months": "8"}, {"employer": "education-institution", "staff": "teaching"}]  # fmt: skip
+    paths = []
+    for region, contract, rate, extra in itertools.product(regions, contracts, rates, extras):
+        params = {"region": region, "contract": contract, **extra}
+        if rate:
+            params["employment_rate"] = rate
+        paths.append("/eligibility?" + urlencode(params))
+    return paths
+
+
+def wait_up(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def run(url: str, distinct: bool, args, work: Path) -> dict:
+    """One wrk run over the question mix; the output is read as bench/run.py reads it."""
+    script = work / f"eligibility-{'distinct' if distinct else 'repeated'}.lua"
+    paths = ", ".join(f'"{p}"' for p in questions(distinct))
+    script.write_text(LUA % (paths, "true" if distinct else "false"))
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+               "--timeout", "30s", "-s", str(script), url]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": to_ms(latency["50"]),
+        "p90_ms": to_ms(latency["90"]),
+        "p99_ms": to_ms(latency["99"]),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="HTTP worker processes of the server")
+    parser.add_argument("--out", default=str(HERE / "results" / "eligibility.json"))
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([BIN / "inclusion-kg", "serve", "--port", str(port), "--workers", str(args.workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    results: dict[str, list[dict]] = {"repeated": [], "distinct": []}
+    try:
+        wait_up(url, server)
+        for path in questions(False):  # every question answers 200 before it is timed
+            assert httpx.get(url + path, timeout=30).status_code == 200, path
+        with tempfile.TemporaryDirectory() as folder:
+            work = Path(folder)
+            for _ in range(args.rounds):
+                for mode in ("repeated", "distinct"):
+                    results[mode].append(run(url, mode == "distinct", args, work))
+    finally:
+        server.terminate()
+        server.wait(30)
+    table = ["| mode | requests/s | p50 ms | p90 ms | p99 ms | non-2xx |", "|---|---:|---:|---:|---:|---:|"]
+    summary = {}
+    for mode, runs in results.items():
+        median = {key: statistics.median(r[key] for r in runs)
+                  for key in ("requests_per_second", "p50_ms", "p90_ms", "p99_ms")}  # fmt: skip
+        median["non_2xx"] = sum(r["non_2xx"] for r in runs)
+        summary[mode] = median
+        table.append(f"| {mode} | {median['requests_per_second']:.0f} | {median['p50_ms']:.2f} | "
+                     f"{median['p90_ms']:.2f} | {median['p99_ms']:.2f} | {median['non_2xx']} |")  # fmt: skip
+    print(f"GET /eligibility, {args.connections} concurrent clients, {args.duration} s x {args.rounds} rounds, "
+          f"{args.workers} HTTP worker(s)")  # fmt: skip
+    print("\n".join(table))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps({"settings": vars(args), "runs": results, "median": summary}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
