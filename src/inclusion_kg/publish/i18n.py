@@ -15,18 +15,17 @@ def choose_language(lang_param: str | None, accept_language: str | None) -> tupl
     """(language, explicit): ?lang= wins (explicit); else the best Accept-Language match; else English."""
     if lang_param and lang_param.lower()[:2] in LANGUAGES:
         return lang_param.lower()[:2], True
-    ranked = []
-    for index, part in enumerate((accept_language or "").split(",")):
+    ranked = []  # (q, position, primary subtag)
+    for position, part in enumerate((accept_language or "").split(",")):
         tag, _, params = part.strip().partition(";")
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
-        ranked.append((-q, index, tag.strip().lower()[:2]))
-    for q, _, tag in sorted(ranked):
-        if q < 0 and tag in LANGUAGES:
+        name, _, value = params.strip().partition("=")
+        try:
+            q = float(value) if name.strip() == "q" else 1.0
+        except ValueError:
+            q = 0.0
+        ranked.append((q, position, tag.strip().lower()[:2]))
+    for q, _, tag in sorted(ranked, key=lambda r: (-r[0], r[1])):
+        if q > 0 and tag in LANGUAGES:
             return tag, False
     return DEFAULT, False
 

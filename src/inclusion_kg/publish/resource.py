@@ -61,8 +61,8 @@ class ResourceView:
 
 
 def number(value: Literal, lang: str) -> str:
-    text = str(value.toPython()) if not isinstance(value.toPython(), str) else str(value)
-    return text.replace(".", ",") if lang in ("nl", "fr", "de") else text
+    """A threshold as written in the data, with a decimal comma in Dutch, French and German."""
+    return str(value).replace(".", ",") if lang in ("nl", "fr", "de") else str(value)
 
 
 def rule_text(graph: Graph, page: Page, condition: Node) -> str:
