@@ -143,7 +143,28 @@ class QueryEngine:
         default_graph_uris: list[str] | tuple[str, ...] = (),
         named_graph_uris: list[str] | tuple[str, ...] = (),
     ) -> bytes:
-        """The answer to `query` written as `media_type`, with every safety rule applied."""
+        """The answer to `query` written as `media_type`, with every safety rule applied (blocking)."""
+        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
+        if isinstance(prepared, bytes):
+            return prepared
+        return self._finish(*prepared, self.pool.run(prepared[2], self.timeout))
+
+    async def execute_async(
+        self,
+        query: str,
+        media_type: str,
+        *,
+        default_graph_uris: list[str] | tuple[str, ...] = (),
+        named_graph_uris: list[str] | tuple[str, ...] = (),
+    ) -> bytes:
+        """`execute` for the event loop: waits on the worker's pipe without a thread."""
+        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
+        if isinstance(prepared, bytes):
+            return prepared
+        return self._finish(*prepared, await self.pool.run_async(prepared[2], self.timeout))
+
+    def _prepare(self, query, media_type, default_graph_uris, named_graph_uris):
+        """The cached answer (bytes), or (info, cache key, job) to run."""
         info = self.analyze(query)
         allowed = formats.RDF_FORMATS if info.is_graph else formats.TABLE_TYPES
         if media_type not in allowed:
@@ -163,7 +184,9 @@ class QueryEngine:
             base_iri=self.base_iri,
             prefixes=self._prefixes if media_type in (formats.TURTLE, formats.TRIG, formats.RDFXML) else (),
         )
-        answer = self.pool.run(job, self.timeout)
+        return info, key, job
+
+    def _finish(self, info: QueryInfo, key: tuple, job: Job, answer: tuple) -> bytes:
         if answer[0] == "ok":
             if info.deterministic:
                 self.cache.put(key, answer[1])

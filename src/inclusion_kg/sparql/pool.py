@@ -8,6 +8,7 @@ the HTTP layer runs it in a thread, so the event loop keeps answering /health an
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -18,6 +19,8 @@ import threading
 import time
 from dataclasses import asdict
 from multiprocessing.connection import Connection
+
+from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.errors import EngineError, QueryTimeoutError, ServiceBusyError
 from inclusion_kg.sparql import worker as worker_module
@@ -146,6 +149,49 @@ class WorkerPool:
             self._replace(w)
             raise EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})") from None
         log.debug("query answered in %.2f ms", (time.monotonic() - started) * 1000)
+        self._idle.put(w)
+        return answer
+
+    async def run_async(self, job: worker_module.Job, timeout: float) -> tuple:
+        """`run` without a thread: the event loop watches the worker's pipe, with the same deadline."""
+        if self._closed:
+            await run_in_threadpool(self.open)
+        try:
+            w = self._idle.get_nowait()
+        except queue.Empty:  # every worker is busy: wait for one in a thread, as `run` does
+            return await run_in_threadpool(self.run, job, timeout)
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = w.receiver.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        outcome = "ready"
+        try:
+            w.send(job)
+            await asyncio.wait_for(ready, timeout)
+        except TimeoutError:
+            outcome = "timeout"
+        except asyncio.CancelledError:
+            outcome = "cancelled"
+        except OSError:
+            outcome = "broken"
+        finally:
+            loop.remove_reader(fd)  # before the pipe may be closed: its number could be reused
+        if outcome == "timeout":
+            self.kills += 1
+            self._replace(w)
+            raise QueryTimeoutError(
+                f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped"
+            )
+        if outcome == "cancelled":  # the client went away: stop the work it asked for
+            self._replace(w)
+            raise asyncio.CancelledError()
+        try:
+            if outcome == "broken":
+                raise OSError("broken pipe")
+            answer = w.receiver.recv()
+        except (EOFError, OSError) as error:
+            self._replace(w)
+            raise EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})") from None
         self._idle.put(w)
         return answer
 

@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.errors import (
     BadRequestError,
@@ -141,8 +140,8 @@ async def _answer(request: Request, pairs: list[tuple[str, str]]) -> Response:
     asked = engine_media_type(media_type, info.form)
     body = engine.cached(query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
     if body is None:
-        body = await run_in_threadpool(
-            engine.execute, query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs
+        body = await engine.execute_async(
+            query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs
         )
     return sparql_response(request, body, media_type, form=info.form, etag=etag, query=query)
 

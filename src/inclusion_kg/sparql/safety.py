@@ -69,18 +69,8 @@ class QueryInfo:
 
 
 def tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) of every token but white space and comments."""
-    found = []
-    position = 0
-    while position < len(text):
-        match = TOKEN.match(text, position)
-        kind, value = match.lastgroup, match.group()
-        if kind == "pname" and value.endswith("."):  # a local name never ends with '.': it ends the triple
-            value = value.rstrip(".") or value
-        if kind not in ("ws", "comment"):
-            found.append((kind, value, position))
-        position += len(value)
-    return found
+    """(kind, text, offset) of every token but white space and comments (longest match, as the grammar)."""
+    return [(m.lastgroup, m.group(), m.start()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
 
 
 def _decode_codepoints(text: str) -> str:
@@ -97,8 +87,9 @@ def _position(text: str, offset: int) -> str:
     return f"{line}:{column}"
 
 
-def _words(found: list[tuple[str, str, int]]) -> list[tuple[str, int]]:
-    return [(value.upper(), offset) for kind, value, offset in found if kind == "word"]
+def _words(text: str) -> list[tuple[str, int]]:
+    """The bare words (keywords, function names) of `text`, upper-cased, with their offsets."""
+    return [(m.group().upper(), m.start()) for m in TOKEN.finditer(text) if m.lastgroup == "word"]
 
 
 def _refuse_forbidden(text: str, words: list[tuple[str, int]]) -> None:
@@ -113,11 +104,11 @@ def _refuse_forbidden(text: str, words: list[tuple[str, int]]) -> None:
 @lru_cache(maxsize=4096)
 def analyze(query: str) -> QueryInfo:
     """The query's form, or ForbiddenQueryError / UpdateNotAllowedError / QuerySyntaxError."""
-    words = _words(tokens(query))
+    words = _words(query)
     _refuse_forbidden(query, words)
     if "\\u" in query or "\\U" in query:
         decoded = _decode_codepoints(query)
-        _refuse_forbidden(decoded, _words(tokens(decoded)))
+        _refuse_forbidden(decoded, _words(decoded))
     deterministic = not any(word in NONDETERMINISTIC for word, _ in words)
     for word, offset in words:
         if word in QUERY_FORMS:
