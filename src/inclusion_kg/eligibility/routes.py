@@ -109,18 +109,18 @@ def _etag(request: Request, query: str) -> str:
 
 
 class Bodies:
-    """The JSON bodies already written, by ETag (the query that ran, over this data version)."""
+    """A bounded, thread-safe LRU: JSON bodies by ETag, and ETags by checked inputs."""
 
     def __init__(self, entries: int = 2048):
         self.entries = entries
-        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._bodies: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, etag: str) -> bytes | None:
+    def get(self, etag):
         with self._lock:
             return self._bodies.get(etag)
 
-    def put(self, etag: str, body: bytes) -> None:
+    def put(self, etag, body) -> None:
         with self._lock:
             self._bodies[etag] = body
             while len(self._bodies) > self.entries:
@@ -134,7 +134,8 @@ def _response(body: bytes, etag: str) -> Response:
 
 def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
     app.state.eligibility = evaluator
-    bodies = Bodies(evaluator.cache_entries)
+    bodies = Bodies(evaluator.cache_entries)  # by ETag: the JSON written
+    etags = Bodies(evaluator.cache_entries)  # by checked inputs (date included): the ETag of their query
 
     @app.get(
         "/eligibility",
@@ -159,12 +160,18 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
                 raise InputError(name, "is given more than once with different values", "one value")
             raw[name] = value
         inputs = parse_inputs(evaluator.vocabulary, raw, request.headers.get("accept-language"))
-        query = evaluator.query_for(inputs)
-        etag = _etag(request, query)
+        key = inputs.key()
+        etag = etags.get(key)  # a question asked before: no binding, no query
+        query = None
+        if etag is None:
+            query = evaluator.query_for(inputs)
+            etag = _etag(request, query)
+            etags.put(key, etag)
         if (early := not_modified(request, etag)) is not None:
             return early
         body = bodies.get(etag)
         if body is None:
+            query = query or evaluator.query_for(inputs)
             answer = evaluator.cached(inputs, query)
             if answer is None:
                 answer = await run_in_threadpool(evaluator.answer, inputs, query)
