@@ -59,13 +59,7 @@ DEVIATIONS = (
     Deviation("CCCEV 2.1.0", "InformationConceptShape", "skos:prefLabel", "sh:DatatypeConstraintComponent", MULTILINGUAL),
 )
 
-DATA_GAPS = (
-    Deviation(
-        "CPSV-AP 3.2.0", "AgentShape", "dct:title", "sh:MinCountConstraintComponent",
-        "The policy organisations (org:Organization, so foaf:Agent) of data/policy/organisations.ttl have no "
-        "dct:title; giving them their name as dct:title, as data/agencies.ttl does, makes them conform.",
-    ),
-)
+DATA_GAPS: tuple = ()
 
 
 @dataclass(frozen=True)

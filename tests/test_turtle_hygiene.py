@@ -55,3 +55,21 @@ def test_unformatted_file_is_reported(tmp_path):
     path = tmp_path / "messy.ttl"
     path.write_text("<http://example.org/a> <http://example.org/p> 1 .\n", encoding="utf-8")
     assert "not formatted" in check_file(path)
+
+
+def test_formatting_of_blank_nodes_is_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    messy = (
+        "@prefix ex: <http://example.org/> .\n"
+        "[] ex:p 1 . [] ex:p 2 .\n"
+        "ex:s ex:p [ ex:q 2 ], [ ex:q 1 ] .\n"
+        "ex:t ex:o _:x, _:y . _:x ex:q 5 . _:y ex:q 4 . _:x ex:w _:y .\n"
+    )
+    script = "import sys; from inclusion_kg.turtle_format import format_turtle; print(format_turtle(sys.stdin.read()))"
+    outputs = {
+        subprocess.run([sys.executable, "-c", script], input=messy, capture_output=True, text=True, check=True).stdout
+        for _ in range(4)
+    }
+    assert len(outputs) == 1

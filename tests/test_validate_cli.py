@@ -69,3 +69,21 @@ def test_validate_reports_a_parse_error_with_its_line(tmp_path):
     assert result.returncode == 2
     assert "bad.ttl" in result.stderr and "line 2" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_report_paths_read_as_sparql_property_paths():
+    from rdflib import BNode, Graph
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    from inclusion_kg.graph import describe_path
+    from inclusion_kg.namespaces import DCTERMS, SKOS
+
+    graph = Graph()
+    inverse, alternative = BNode(), BNode()
+    graph.add((inverse, SH.inversePath, CV.holdsRequirement))
+    members = BNode()
+    Collection(graph, members, [SKOS.prefLabel, DCTERMS.title])
+    graph.add((alternative, SH.alternativePath, members))
+    assert describe_path(graph, inverse) == "^cv:holdsRequirement"
+    assert describe_path(graph, alternative) == "(skos:prefLabel|dct:title)"

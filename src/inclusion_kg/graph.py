@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph
+from rdflib import Graph, Node, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from inclusion_kg.namespaces import bind_prefixes
+
+
+# Only for printing IRIs in reports with our prefixes.
+PREFIXED = bind_prefixes(Graph(bind_namespaces="none")).namespace_manager
 
 
 def project_root() -> Path:
@@ -82,6 +87,24 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+def describe_path(graph: Graph, path: Node | None) -> str:
+    """A SHACL property path as SPARQL property-path text, with our prefixes (e.g. `^cv:holdsRequirement`)."""
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return PREFIXED.normalizeUri(path)
+    if (inverse := graph.value(path, SH.inversePath)) is not None:
+        return "^" + describe_path(graph, inverse)
+    if (alternatives := graph.value(path, SH.alternativePath)) is not None:
+        return "(" + "|".join(describe_path(graph, p) for p in Collection(graph, alternatives)) + ")"
+    for operator, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        if (inner := graph.value(path, operator)) is not None:
+            return describe_path(graph, inner) + suffix
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(describe_path(graph, p) for p in Collection(graph, path))
+    return str(path)
+
+
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
@@ -96,7 +119,7 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
         violations.append(
             Violation(
                 focus=text(SH.focusNode),
-                path=text(SH.resultPath),
+                path=describe_path(results, results.value(result, SH.resultPath)),
                 message=text(SH.resultMessage),
                 severity=severity.split("#")[-1] if severity else "",
                 shape=text(SH.sourceShape),

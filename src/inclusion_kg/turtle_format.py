@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.compare import isomorphic
+from rdflib.compare import isomorphic, to_canonical_graph
 
 from inclusion_kg.graph import DataParseError
 from inclusion_kg.namespaces import bind_prefixes
@@ -35,7 +35,12 @@ def parse_turtle(text: str, source: str = "<string>") -> Graph:
 
 def format_turtle(text: str, source: str = "<string>") -> str:
     header, _ = split_header(text)
-    body = parse_turtle(text, source).serialize(format="longturtle").strip() + "\n"
+    # Blank nodes get fresh random ids at each parse, and longturtle orders by id: canonical
+    # (content-derived) ids make the order, and so the file, the same on every run.
+    canonical = bind_prefixes(Graph(bind_namespaces="none"))
+    for triple in to_canonical_graph(parse_turtle(text, source)):
+        canonical.add(triple)
+    body = canonical.serialize(format="longturtle").strip() + "\n"
     return header + body
 
 
