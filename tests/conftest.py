@@ -16,7 +16,11 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from unittest.mock import patch
+
+import inclusion_kg.app as app_module
 from inclusion_kg.app import create_app
+from inclusion_kg.graph import load_graph
 from inclusion_kg.settings import Settings
 
 
@@ -52,10 +56,18 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def make_app():
+    """Apps share one validated graph per root (validation takes seconds; the data does not change)."""
     apps = []
+    graphs = {}
+
+    def load_once(validate: bool = True, root=None):
+        if (validate, root) not in graphs:
+            graphs[validate, root] = load_graph(validate=validate, root=root)
+        return graphs[validate, root]
 
     def make(**settings):
-        app = create_app(Settings(**settings))
+        with patch.object(app_module, "load_graph", load_once):
+            app = create_app(Settings(**settings))
         apps.append(app)
         return app
 

@@ -11,6 +11,7 @@ import pytest
 
 from inclusion_kg.errors import QueryTimeoutError
 
+TIMEOUT = 2.5  # seconds; long enough that a blocked light request would be seen
 VALUES = " ".join(str(i) for i in range(100))
 HEAVY = (  # 10^10 rows to count: minutes of CPU
     "SELECT (COUNT(*) AS ?n) WHERE { "
@@ -35,7 +36,7 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def slow(make_app, start_server):
-    app = make_app(query_timeout=1.0, query_workers=2)
+    app = make_app(query_timeout=TIMEOUT, query_workers=2)
     return app, start_server(app)
 
 
@@ -65,11 +66,11 @@ def test_runaway_query_is_killed_and_answered_504_while_others_are_served(slow):
         started = time.monotonic()
         assert httpx.get(f"{url}/health", timeout=5).status_code == 200
         light = httpx.get(f"{url}/sparql", params={"query": f"SELECT ({i} AS ?i) {{}}"}, timeout=5)
-        assert light.status_code == 200 and time.monotonic() - started < 0.5
-    thread.join(15)
+        assert light.status_code == 200 and time.monotonic() - started < 1.0
+    thread.join(30)
     assert outcome["status"] == 504
     assert "timed out" in outcome["text"]
-    assert 0.9 < outcome["seconds"] < 3
+    assert TIMEOUT - 0.1 < outcome["seconds"] < TIMEOUT + 2
     killed = before - set(pool.pids())
     assert len(killed) == 1
     assert not alive(killed.pop())  # the process is gone: it no longer uses any CPU
@@ -85,7 +86,7 @@ def test_engine_raises_query_timeout_error_for_direct_callers(slow):
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError, match="timed out"):
         app.state.engine.execute(HEAVY.replace("?n", "?m"), "application/sparql-results+json")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < TIMEOUT + 2
 
 
 def test_when_every_worker_is_busy_a_query_waits_then_gets_503(slow):
@@ -103,6 +104,6 @@ def test_when_every_worker_is_busy_a_query_waits_then_gets_503(slow):
         thread.start()
         time.sleep(0.05)
     for thread in threads:
-        thread.join(15)
+        thread.join(30)
     assert sorted(results) in ([503, 504, 504], [504, 504, 504])
     assert httpx.get(f"{url}/health", timeout=5).status_code == 200

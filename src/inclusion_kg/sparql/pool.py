@@ -12,11 +12,10 @@ import asyncio
 import json
 import logging
 import os
-import queue
 import subprocess
 import sys
 import threading
-import time
+from collections import deque
 from dataclasses import asdict
 from multiprocessing.connection import Connection
 
@@ -76,12 +75,16 @@ class _Worker:
 
 
 class WorkerPool:
+    """Idle workers in a free list; threads wait on a condition, coroutines on futures (no thread hop)."""
+
     def __init__(self, spec: worker_module.StoreSpec, size: int):
         self.spec = spec
         self.size = size
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._free: list[_Worker] = []
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._async_waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = deque()
         self._closed = True
         self.kills = 0
         self.open()
@@ -94,13 +97,71 @@ class WorkerPool:
             workers = [_Worker(self.spec) for _ in range(self.size)]  # start together: parallel start-up
             for w in workers:
                 w.wait_ready()
-                self._all.add(w)
-                self._idle.put(w)
+            self._all.update(workers)
             self._closed = False
+        for w in workers:
+            self._release(w)
 
     def pids(self) -> list[int]:
         with self._lock:
             return sorted(w.pid for w in self._all if w.pid)
+
+    # -- borrowing and giving back ---------------------------------------------------------------------
+    def _release(self, w: _Worker) -> None:
+        """Give `w` to the oldest waiting coroutine, else to a waiting thread or the free list."""
+        with self._lock:
+            if self._closed:
+                return
+            while self._async_waiters:
+                loop, future = self._async_waiters.popleft()
+                if not future.done():
+                    try:
+                        loop.call_soon_threadsafe(self._deliver, future, w)
+                        return
+                    except RuntimeError:  # that event loop is closed
+                        continue
+            self._free.append(w)
+            self._ready.notify()
+
+    def _deliver(self, future: asyncio.Future, w: _Worker) -> None:
+        if future.done():  # the waiter gave up meanwhile: pass the worker on
+            self._release(w)
+        else:
+            future.set_result(w)
+
+    def _busy(self, timeout: float) -> ServiceBusyError:
+        return ServiceBusyError(f"every query worker stayed busy for {timeout:g} s; try again in a moment")
+
+    def _acquire(self, timeout: float) -> _Worker:
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._free, timeout):
+                raise self._busy(timeout)
+            return self._free.pop()
+
+    async def _acquire_async(self, timeout: float) -> _Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+            future = loop.create_future()
+            self._async_waiters.append((loop, future))
+        try:
+            await asyncio.wait({future}, timeout=timeout)
+            with self._lock:
+                waiting = (loop, future) in self._async_waiters
+                if waiting:
+                    self._async_waiters.remove((loop, future))
+            if waiting:
+                raise self._busy(timeout)
+            return await future  # delivered, or about to be
+        except asyncio.CancelledError:
+            with self._lock:
+                if (loop, future) in self._async_waiters:
+                    self._async_waiters.remove((loop, future))
+            if future.done() and not future.cancelled():
+                self._release(future.result())  # it arrived as we were cancelled: pass it on
+            future.cancel()  # a later delivery sees it done and passes the worker on
+            raise
 
     def _replace(self, dead: _Worker) -> None:
         with self._lock:
@@ -121,45 +182,40 @@ class WorkerPool:
                     fresh.kill()
                     return
                 self._all.add(fresh)
-            self._idle.put(fresh)
+            self._release(fresh)
 
         threading.Thread(target=start, name="query-worker-start", daemon=True).start()
 
+    def _timed_out(self, w: _Worker, timeout: float) -> QueryTimeoutError:
+        self.kills += 1
+        self._replace(w)  # SIGKILL: the runaway query stops using CPU at once
+        return QueryTimeoutError(f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped")
+
+    def _broken(self, w: _Worker, error: BaseException) -> EngineError:
+        self._replace(w)
+        return EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})")
+
+    # -- running a job -----------------------------------------------------------------------------------
     def run(self, job: worker_module.Job, timeout: float) -> tuple:
-        """The worker's answer tuple, or QueryTimeoutError / ServiceBusyError / EngineError."""
+        """The worker's answer tuple, or QueryTimeoutError / ServiceBusyError / EngineError (blocking)."""
         if self._closed:
             self.open()
-        try:
-            w = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ServiceBusyError(
-                f"every query worker stayed busy for {timeout:g} s; try again in a moment"
-            ) from None
-        started = time.monotonic()
+        w = self._acquire(timeout)
         try:
             w.send(job)
             if not w.receiver.poll(timeout):
-                self.kills += 1
-                self._replace(w)
-                raise QueryTimeoutError(
-                    f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped"
-                )
+                raise self._timed_out(w, timeout)
             answer = w.receiver.recv()
-        except (EOFError, OSError, BrokenPipeError) as error:
-            self._replace(w)
-            raise EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})") from None
-        log.debug("query answered in %.2f ms", (time.monotonic() - started) * 1000)
-        self._idle.put(w)
+        except (EOFError, OSError) as error:
+            raise self._broken(w, error) from None
+        self._release(w)
         return answer
 
     async def run_async(self, job: worker_module.Job, timeout: float) -> tuple:
-        """`run` without a thread: the event loop watches the worker's pipe, with the same deadline."""
+        """`run` for the event loop: waits for a worker and on its pipe without a thread."""
         if self._closed:
             await run_in_threadpool(self.open)
-        try:
-            w = self._idle.get_nowait()
-        except queue.Empty:  # every worker is busy: wait for one in a thread, as `run` does
-            return await run_in_threadpool(self.run, job, timeout)
+        w = await self._acquire_async(timeout)
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = w.receiver.fileno()
@@ -177,22 +233,17 @@ class WorkerPool:
         finally:
             loop.remove_reader(fd)  # before the pipe may be closed: its number could be reused
         if outcome == "timeout":
-            self.kills += 1
-            self._replace(w)
-            raise QueryTimeoutError(
-                f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped"
-            )
+            raise self._timed_out(w, timeout)
         if outcome == "cancelled":  # the client went away: stop the work it asked for
             self._replace(w)
             raise asyncio.CancelledError()
         try:
             if outcome == "broken":
-                raise OSError("broken pipe")
+                raise BrokenPipeError()
             answer = w.receiver.recv()
         except (EOFError, OSError) as error:
-            self._replace(w)
-            raise EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})") from None
-        self._idle.put(w)
+            raise self._broken(w, error) from None
+        self._release(w)
         return answer
 
     def close(self) -> None:
@@ -200,7 +251,6 @@ class WorkerPool:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
-            while not self._idle.empty():
-                self._idle.get_nowait()
+            self._free.clear()
         for w in workers:
             w.kill()
