@@ -84,9 +84,15 @@ def axe_violations(page, include: str | None = None) -> list[dict]:
     ]
 
 
-def test_home_language_form_measure_and_query_ui(page, live_server):
+@pytest.fixture(scope="module")
+def site(browser, make_app, start_server) -> str:
+    """A server of its own: the browser's parallel requests never share query workers with other tests."""
+    return start_server(make_app())
+
+
+def test_home_language_form_measure_and_query_ui(page, site):
     # 1. the home page, in the browser's language, with the brochure's tables
-    page.goto(f"{live_server}/")
+    page.goto(f"{site}/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("table.measures").count() >= 4
     shot(page, "1-home")
@@ -134,7 +140,7 @@ def test_home_language_form_measure_and_query_ui(page, live_server):
     assert axe_violations(page) == []
 
     # 5. run an example query in the SPARQL query UI
-    page.goto(f"{live_server}/sparql")
+    page.goto(f"{site}/sparql")
     with page.expect_response(lambda r: r.url.endswith("/sparql") and r.request.method == "POST") as run:
         page.locator("[data-example]").first.click()
     assert run.value.status == 200
