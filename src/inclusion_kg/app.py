@@ -15,7 +15,7 @@ from inclusion_kg.graph import data_files, data_version, load_graph, project_roo
 from inclusion_kg.publish import install_publication
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
-from inclusion_kg.sparql.fastpath import FastPath
+from inclusion_kg.sparql.fastpath import CORS_OPTIONS, FastPath
 from inclusion_kg.sparql.router import install_error_handler
 from inclusion_kg.sparql.router import router as sparql_router
 from inclusion_kg.store import build_store
@@ -58,16 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_publication(app, graph, settings, version)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["*"],
-        expose_headers=["ETag", "Content-Type"],
-        max_age=3600,
-    )
+    app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.state.response_cache = AnswerCache(max_entries=settings.cache_entries)
-    app.add_middleware(FastPath, cache=app.state.response_cache)  # outermost: replays cached answers
+    app.add_middleware(FastPath, cache=app.state.response_cache)  # /sparql: cached replay, direct dispatch
     install_error_handler(app)
     app.include_router(sparql_router)
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility

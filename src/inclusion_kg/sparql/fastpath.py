@@ -1,14 +1,38 @@
-"""An ASGI fast path for repeated GET /sparql requests: whole responses, replayed without any routing.
+"""The ASGI fast path of /sparql: cached answers replayed without routing, the rest dispatched directly.
 
 The dataset never changes while serving, so a 200 answer that carries an ETag (deterministic queries only)
 is the same for every request with the same query string, Accept header and Origin-or-not. Such responses
-are kept (bounded LRU) and replayed straight from the ASGI layer. Anything else (POST, If-None-Match, errors,
-answers without ETag) goes through the app as usual.
+are kept (bounded LRU) and replayed straight from the ASGI layer. Other GET/HEAD/POST/OPTIONS requests to
+/sparql go straight to the handlers of `router.py` behind the same CORS policy, skipping the route table and
+dependency solving of FastAPI (which walks every route of the app); other methods and paths go to the app.
 """
 
 from __future__ import annotations
 
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+
+from inclusion_kg.errors import SparqlError
 from inclusion_kg.sparql.engine import AnswerCache
+from inclusion_kg.sparql.router import error_response, sparql_get, sparql_post
+
+CORS_OPTIONS = {  # one CORS policy for the app and for this fast path: browser notebooks may query us
+    "allow_origins": ["*"],
+    "allow_methods": ["GET", "HEAD", "POST", "OPTIONS"],
+    "allow_headers": ["*"],
+    "expose_headers": ["ETag", "Content-Type"],
+    "max_age": 3600,
+}
+DIRECT_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+async def _sparql(scope, receive, send) -> None:
+    request = Request(scope, receive)
+    try:
+        response = await (sparql_post(request) if scope["method"] == "POST" else sparql_get(request))
+    except SparqlError as error:
+        response = error_response(request, error)
+    await response(scope, receive, send)
 
 
 class FastPath:
@@ -16,15 +40,13 @@ class FastPath:
         self.app = app
         self.path = path
         self.cache = cache
+        self.direct = CORSMiddleware(_sparql, **CORS_OPTIONS)
 
     async def __call__(self, scope, receive, send):
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["path"] != self.path
-            or not scope["query_string"]
-        ):
+        if scope["type"] != "http" or scope["path"] != self.path or scope["method"] not in DIRECT_METHODS:
             return await self.app(scope, receive, send)
+        if scope["method"] != "GET" or not scope["query_string"]:
+            return await self.direct(scope, receive, send)
         accept = b""
         origin = False
         for name, value in scope["headers"]:
@@ -33,7 +55,7 @@ class FastPath:
             elif name == b"origin":
                 origin = True
             elif name == b"if-none-match":
-                return await self.app(scope, receive, send)
+                return await self.direct(scope, receive, send)
         key = (scope["query_string"], accept, origin)
         hit = self.cache.get(key)
         if hit is not None:
@@ -56,4 +78,4 @@ class FastPath:
                         self.cache.put(key, (headers, body), len(body) + len(key[0]))
             await send(message)
 
-        await self.app(scope, receive, capture)
+        await self.direct(scope, receive, capture)
