@@ -32,7 +32,7 @@ def app_from_env():
     return create_app(settings_from_env())
 
 
-def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
+def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
     try:
         app = create_app(settings)  # validated before the port is bound: bad data never serves
     except InvalidDataError as error:
@@ -43,10 +43,17 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
         print(f"refusing to serve: {error}", file=sys.stderr)
         return 1
     if workers == 1:
-        uvicorn.run(app, host=host, port=port)
+        uvicorn.run(app, host=host, port=port, access_log=access_log)
         return 0
     # Several workers each build their own app, from settings passed through the environment.
     app.state.engine.close()  # this process only checked the data; its query workers are not needed
     os.environ[SETTINGS_ENV] = json.dumps(asdict(settings), default=str)
-    uvicorn.run("inclusion_kg.server:app_from_env", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "inclusion_kg.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+    )
     return 0
