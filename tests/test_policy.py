@@ -2,7 +2,7 @@
 recommendations of the Commissie Diversiteit and the initiatives the answer offers for each.
 
 The expected tables below are written from the answer's text
-(../shared/sources/schriftelijke-vraag-17-2018-werkbaar-werk.txt), not from the data.
+(tests/sources/schriftelijke-vraag-17-2018-werkbaar-werk.txt), not from the data.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from inclusion_kg.namespaces import ID, IKG, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = Namespace(PREFIXES["xsd"])  # a plain namespace: rdflib's XSD warns when pytest inspects it
-SOURCE = ROOT.parent / "shared" / "sources" / "schriftelijke-vraag-17-2018-werkbaar-werk.txt"
+SOURCE = ROOT / "tests" / "sources" / "schriftelijke-vraag-17-2018-werkbaar-werk.txt"
 POLICY_FILES = sorted((ROOT / "data" / "policy").glob("*.ttl"))
 SHAPES = ROOT / "shapes" / "policy.ttl"
 QUERIES = ROOT / "queries"
