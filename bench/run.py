@@ -77,14 +77,15 @@ def wait_up(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def start_servers(work: Path) -> tuple[dict[str, str], list[subprocess.Popen]]:
+def start_servers(work: Path, http_workers: int) -> tuple[dict[str, str], list[subprocess.Popen]]:
     data = work / "dataset.nt"
     data.write_bytes(load_graph().serialize(format="nt", encoding="utf-8"))
     subprocess.run([BIN / "oxigraph", "load", "--location", work / "oxigraph", "--file", data], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ports = {name: free_port() for name in ("inclusion-kg", "oxigraph", "rdflib-endpoint")}
     commands = {
-        "inclusion-kg": [BIN / "inclusion-kg", "serve", "--port", str(ports["inclusion-kg"])],
+        "inclusion-kg": [BIN / "inclusion-kg", "serve", "--port", str(ports["inclusion-kg"]),
+                         "--workers", str(http_workers)],
         "oxigraph": [BIN / "oxigraph", "serve-read-only", "--location", work / "oxigraph",
                      "--bind", f"127.0.0.1:{ports['oxigraph']}"],
         "rdflib-endpoint": [BIN / "rdflib-endpoint", "serve", data, "--host", "127.0.0.1",
@@ -154,12 +155,13 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--http-workers", type=int, default=1, help="`inclusion-kg serve --workers`")
     parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="ikg-bench-"))
-    urls, processes = start_servers(work)
+    urls, processes = start_servers(work, args.http_workers)
     try:
         check_same_answers(urls)
         servers = list(urls)

@@ -54,6 +54,7 @@ UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY"
 FORBIDDEN = {"SERVICE": "SERVICE (federated queries to other endpoints)", "LOAD": "LOAD"}
 # Functions whose answer changes from one evaluation to the next: such answers are not cached.
 NONDETERMINISTIC = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
+MAX_NESTING = 200
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -88,8 +89,27 @@ def _position(text: str, offset: int) -> str:
 
 
 def _words(text: str) -> list[tuple[str, int]]:
-    """The bare words (keywords, function names) of `text`, upper-cased, with their offsets."""
-    return [(m.group().upper(), m.start()) for m in TOKEN.finditer(text) if m.lastgroup == "word"]
+    """The bare words (keywords, function names) of `text`, upper-cased, with their offsets.
+
+    Also refuses nesting deeper than MAX_NESTING: the parser recurses and would overflow its stack.
+    """
+    words, depth = [], 0
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word":
+            words.append((match.group().upper(), match.start()))
+        elif kind == "punct":
+            char = match.group()
+            if char in "({[":
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise QuerySyntaxError(
+                        f"the query nests (, {{ or [ more than {MAX_NESTING} deep (the limit)",
+                        _position(text, match.start()),
+                    )
+            elif char in ")}]":
+                depth -= 1
+    return words
 
 
 def _refuse_forbidden(text: str, words: list[tuple[str, int]]) -> None:
