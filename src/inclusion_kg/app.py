@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from inclusion_kg import __version__
 from inclusion_kg.eligibility import install_answers
 from inclusion_kg.graph import data_files, data_version, load_graph, project_root
+from inclusion_kg.limits import install_limits
 from inclusion_kg.publish import install_publication
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.state.response_cache = AnswerCache(max_entries=settings.cache_entries)
     app.add_middleware(FastPath, cache=app.state.response_cache)  # /sparql: cached replay, direct dispatch
+    app.state.limiter = install_limits(app, settings)  # outermost: URL/body size, bounded queue, Retry-After
     install_error_handler(app)
     app.include_router(sparql_router)
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility

@@ -73,6 +73,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         root=Path(args.root) if args.root else None,
         max_rows=args.max_rows,
         query_workers=args.query_workers,
+        max_query_bytes=args.max_query_bytes,
+        max_body_bytes=args.max_body_bytes,
+        max_concurrent=args.max_concurrent,
+        max_queue=args.max_queue,
+        queue_timeout=args.queue_timeout,
+        retry_after=args.retry_after,
     )
     return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
 
@@ -113,6 +119,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--base-url", default="https://w3id.org/inclusion-kg/")
     serve.add_argument("--max-rows", type=int, default=10_000, help="rows or triples an answer may have")
     serve.add_argument("--query-workers", type=int, default=0, help="query processes (default: one per CPU)")
+    # Limits of a public endpoint (limits.py); defaults and why: docs/reliability.md
+    serve.add_argument("--max-query-bytes", type=int, default=100_000, help="larger queries get 413")
+    serve.add_argument("--max-body-bytes", type=int, default=1 << 20, help="larger request bodies get 413")
+    serve.add_argument("--max-concurrent", type=int, default=64,
+                       help="requests to /sparql, /queries, /eligibility in the app at once (default 64)")
+    serve.add_argument("--max-queue", type=int, default=256,
+                       help="requests that wait for a slot (default 256); beyond: 503 + Retry-After")
+    serve.add_argument("--queue-timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="longest wait in that queue before 503 + Retry-After (default 5)")
+    serve.add_argument("--retry-after", type=int, default=5, metavar="SECONDS", help="Retry-After of every 503")
     serve.add_argument(
         "--access-log", action="store_true", help="log every request (off by default: it costs ~40%% of throughput)"
     )

@@ -13,6 +13,13 @@ class Settings:
     store: str = "memory"  # "memory", or a folder for Oxigraph on disk
     data: tuple[Path, ...] = field(default_factory=tuple)  # extra RDF files served beside ours
     query_timeout: float = 10.0  # seconds
+    # Request limits (limits.py; defaults and why: docs/reliability.md)
+    max_body_bytes: int = 1 << 20  # larger request bodies get 413
+    max_url_bytes: int = 400_000  # longer URLs get 414 (a GET query of max_query_bytes, percent-encoded)
+    max_concurrent: int = 64  # requests to /sparql, /queries, /eligibility in the app at once
+    max_queue: int = 256  # more wait this many deep, first come first served; beyond: 503 + Retry-After
+    queue_timeout: float = 5.0  # seconds a request may wait in that queue before 503 + Retry-After
+    retry_after: int = 5  # seconds, the Retry-After of every 503
     base_url: str = BASE  # the public address our IRIs are served at
     root: Path | None = None  # project folder (ontology/, data/, shapes/, queries/); None: the package's
     max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer may have

@@ -83,7 +83,8 @@ def _all(pairs: list[tuple[str, str]], name: str) -> list[str]:
     return [value for key, value in pairs if key == name]
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD"], summary="SPARQL 1.1 query (GET), Service Description, UI")
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), Service Description, UI")
+@router.head("/sparql", include_in_schema=False)
 async def sparql_get(request: Request) -> Response:
     pairs = list(request.query_params.multi_items())
     return await _answer(request, pairs)
