@@ -1,0 +1,178 @@
+"""Request limits (limits.py): URL and body size, a bounded queue then 503 + Retry-After, the serve options.
+
+The query-size (413), row (422) and timeout (504) limits of the engine are proven in test_sparql_*.py;
+here: what the middleware adds in front of every route, and that it is configurable from the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import httpx
+import pytest
+
+from inclusion_kg.cli import build_parser
+from inclusion_kg.limits import Limiter, RequestLimits
+from test_sparql_timeout import HEAVY
+
+SMALL = "SELECT (1 AS ?x) {}"
+
+
+def test_a_declared_body_over_the_limit_gets_413_before_it_is_read(client):
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (1 << 20)
+    response = client.post("/sparql", content=big.encode(), headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 413
+    assert "larger than" in response.text
+    response = client.post("/eligibility", content=b"x" * (2 << 20), headers={"accept": "application/json"})
+    assert response.status_code == 413 and response.json()["message"]
+
+
+def test_a_chunked_body_over_the_limit_gets_413(client):
+    def chunks():
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    response = client.post("/queries/measures-by-region", content=chunks(), headers={"content-type": FORM})
+    assert response.status_code == 413 and "larger than" in response.text
+
+
+def test_a_body_within_the_limit_reaches_the_app_unchanged(client):
+    def chunks():
+        yield b"query=SELECT%20%28"
+        yield b"7%20AS%20%3Fx%29%20%7B%7D"
+
+    response = client.post("/sparql", content=chunks(), headers={"content-type": FORM})
+    assert response.status_code == 200 and response.json()["results"]["bindings"][0]["x"]["value"] == "7"
+
+
+def test_a_bad_content_length_is_refused(client):
+    response = client.post("/sparql", content=b"query=x", headers={"content-type": FORM, "content-length": "-1"})
+    assert response.status_code in (400, 413)
+
+
+def call(middleware, path: str, query: bytes = b"", headers=()) -> list[dict]:
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query,
+             "headers": list(headers)}
+    asyncio.run(middleware(scope, receive, send))
+    return sent
+
+
+async def ok_app(scope, receive, send):
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def test_an_overlong_url_gets_414_with_a_message():
+    middleware = RequestLimits(ok_app, Limiter(), max_url_bytes=1000)
+    sent = call(middleware, "/sparql", b"query=" + b"x" * 1000, [(b"accept", b"application/json")])
+    assert sent[0]["status"] == 414 and b"POST the query" in sent[1]["body"]
+    assert call(middleware, "/sparql", b"query=x")[0]["status"] == 200
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture(scope="module")
+def narrow(make_app, start_server):
+    """One request at a time in the app, one more may wait 1 s; queries stop after 2.5 s."""
+    app = make_app(query_timeout=2.5, query_workers=1, max_concurrent=1, max_queue=1, queue_timeout=1.0,
+                   retry_after=7)
+    return app, start_server(app)
+
+
+def test_past_the_queue_requests_get_503_with_retry_after_and_the_rest_keeps_working(narrow):
+    app, url = narrow
+    results: dict[int, httpx.Response] = {}
+
+    def heavy(i):
+        results[i] = httpx.post(f"{url}/sparql", data={"query": HEAVY.replace("?n", f"?n{i}")}, timeout=30,
+                                headers={"accept": "application/json"})
+
+    threads = [threading.Thread(target=heavy, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.2)
+    started = time.monotonic()
+    assert httpx.get(f"{url}/health", timeout=5).status_code == 200  # not a costly path: never queued
+    assert time.monotonic() - started < 1.0
+    for thread in threads:
+        thread.join(30)
+    statuses = sorted(r.status_code for r in results.values())
+    assert statuses == [503, 503, 504], statuses
+    for response in results.values():
+        if response.status_code == 503:
+            assert response.headers["retry-after"] == "7"
+            assert response.json()["message"]
+    assert app.state.limiter.stats.rejected_busy >= 2
+    assert app.state.limiter.active == 0
+    assert httpx.get(f"{url}/sparql", params={"query": SMALL}, timeout=10).status_code == 200
+
+
+def test_every_503_carries_retry_after():
+    async def busy_app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"busy"})
+
+    sent = call(RequestLimits(busy_app, Limiter(retry_after=3)), "/id/x")
+    assert (b"retry-after", b"3") in sent[0]["headers"]
+
+
+def test_the_queue_is_first_come_first_served_and_bounded():
+    async def scenario():
+        limiter = Limiter(max_concurrent=1, max_queue=2, queue_timeout=5)
+        assert await limiter.acquire()
+        order = []
+
+        async def waiter(name):
+            if await limiter.acquire():
+                order.append(name)
+                await asyncio.sleep(0)
+                limiter.release()
+            else:
+                order.append(f"{name}-refused")
+
+        tasks = [asyncio.create_task(waiter(n)) for n in ("a", "b", "c")]
+        await asyncio.sleep(0.05)
+        assert order == ["c-refused"]  # the queue holds two
+        limiter.release()
+        await asyncio.gather(*tasks)
+        assert order == ["c-refused", "a", "b"]
+        assert limiter.active == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_client_that_leaves_the_queue_frees_its_place():
+    async def scenario():
+        limiter = Limiter(max_concurrent=1, max_queue=1, queue_timeout=5)
+        assert await limiter.acquire()
+        task = asyncio.create_task(limiter.acquire())
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        limiter.release()
+        assert limiter.active == 0 and await limiter.acquire()
+
+    asyncio.run(scenario())
+
+
+def test_serve_options_reach_the_settings():
+    args = build_parser().parse_args(
+        ["serve", "--max-query-bytes", "5000", "--max-body-bytes", "9000", "--max-concurrent", "3",
+         "--max-queue", "4", "--queue-timeout", "1.5", "--retry-after", "2"]
+    )
+    defaults = build_parser().parse_args(["serve"])
+    assert (args.max_query_bytes, args.max_body_bytes, args.max_concurrent, args.max_queue) == (5000, 9000, 3, 4)
+    assert (args.queue_timeout, args.retry_after) == (1.5, 2)
+    assert (defaults.max_concurrent, defaults.max_queue, defaults.queue_timeout) == (64, 256, 5.0)
