@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -103,3 +104,27 @@ def start_server():
 @pytest.fixture(scope="session")
 def live_server(app, start_server) -> str:
     return start_server(app)
+
+
+@pytest.fixture(scope="session")
+def remote_store(tmp_path_factory):
+    """`remote_store(kind)`: a throwaway SPARQL store ("oxigraph" or "virtuoso") holding our published graph.
+
+    Started once per session on free loopback ports (inclusion_kg/remote/servers.py), stopped at the end.
+    A missing engine skips the test with the reason; under CI=true it fails instead.
+    """
+    from inclusion_kg.remote import servers
+
+    started = {}
+
+    def get(kind: str):
+        if kind not in started:
+            reason = servers.missing(kind)
+            if reason:
+                (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(reason)
+            started[kind] = servers.start_published(kind, tmp_path_factory.mktemp(kind))
+        return started[kind]
+
+    yield get
+    for store in started.values():
+        store.stop()

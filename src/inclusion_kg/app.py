@@ -14,6 +14,8 @@ from inclusion_kg.eligibility import install_answers
 from inclusion_kg.graph import data_files, data_version, load_graph, project_root
 from inclusion_kg.limits import install_limits
 from inclusion_kg.publish import install_publication
+from inclusion_kg.remote.backend import build_remote
+from inclusion_kg.remote.location import is_remote
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
 from inclusion_kg.sparql.fastpath import CORS_OPTIONS, FastPath
@@ -29,17 +31,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     graph = load_graph(root=settings.root)
     version = data_version(data_files(settings.root))
-    store = build_store(graph, settings.store, settings.data)
-    engine = QueryEngine(
-        store.spec,
-        data_version=version + store.data_digest,
-        timeout=settings.query_timeout,
-        max_rows=settings.max_rows,
-        max_query_bytes=settings.max_query_bytes,
-        workers=settings.query_workers,
-        base_iri=settings.base_url,
-        cache_entries=settings.cache_entries,
-    )
+    if is_remote(settings.store):  # sparql+http(s)://...: an existing SPARQL store (remote/, docs/deploy.md)
+        store, engine = build_remote(settings, version)
+    else:
+        store = build_store(graph, settings.store, settings.data)
+        engine = QueryEngine(
+            store.spec,
+            data_version=version + store.data_digest,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            max_query_bytes=settings.max_query_bytes,
+            workers=settings.query_workers,
+            base_iri=settings.base_url,
+            cache_entries=settings.cache_entries,
+        )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

@@ -1,4 +1,4 @@
-"""The `inclusion-kg` command: validate, serve, format, export."""
+"""The `inclusion-kg` command: validate, serve, format, export, eligibility, publish."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_queue=args.max_queue,
         queue_timeout=args.queue_timeout,
         retry_after=args.retry_after,
+        graphs=tuple(args.graph),
     )
     return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
 
@@ -113,7 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
-    serve.add_argument("--store", default="memory", help="'memory' (default) or a folder for Oxigraph on disk")
+    serve.add_argument(
+        "--store", default="memory",
+        help="'memory' (default), a folder for Oxigraph on disk, or a SPARQL store: sparql+http(s)://HOST:PORT/PATH "
+        "(its query URL; see docs/deploy.md)",
+    )
+    serve.add_argument("--graph", action="append", default=[], metavar="IRI",
+                       help="with a SPARQL store: a graph of it served beside ours (repeatable)")
     serve.add_argument("--data", nargs="*", default=[], metavar="FILE", help="more RDF files served beside ours")
     serve.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS")
     serve.add_argument("--base-url", default="https://w3id.org/inclusion-kg/")
@@ -133,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--access-log", action="store_true", help="log every request (off by default: it costs ~40%% of throughput)"
     )
     serve.set_defaults(func=cmd_serve)
+
+    from inclusion_kg.remote import command as remote_command
+
+    publish = commands.add_parser("publish", help="load the validated graph into a SPARQL store, switch, verify")
+    remote_command.add_arguments(publish)
+    publish.set_defaults(func=remote_command.run)
 
     from inclusion_kg.eligibility.command import add_arguments
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import DataParseError, InvalidDataError
+from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
 from inclusion_kg.store import DataFileError
 
@@ -22,6 +23,8 @@ def settings_from_env() -> Settings:
     raw = json.loads(os.environ.get(SETTINGS_ENV, "{}"))
     if raw.get("data"):
         raw["data"] = tuple(Path(p) for p in raw["data"])
+    if raw.get("graphs"):
+        raw["graphs"] = tuple(raw["graphs"])
     if raw.get("root"):
         raw["root"] = Path(raw["root"])
     return Settings(**raw)
@@ -39,7 +42,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log
         print("refusing to serve: the data does not conform to the shapes.", file=sys.stderr)
         print(error.report, file=sys.stderr)
         return 1
-    except (DataParseError, DataFileError) as error:
+    except (DataParseError, DataFileError, RemoteStoreError) as error:
         print(f"refusing to serve: {error}", file=sys.stderr)
         return 1
     if workers == 1:

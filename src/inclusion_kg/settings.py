@@ -10,7 +10,7 @@ from inclusion_kg.namespaces import BASE
 
 @dataclass(frozen=True)
 class Settings:
-    store: str = "memory"  # "memory", or a folder for Oxigraph on disk
+    store: str = "memory"  # "memory", a folder for Oxigraph on disk, or sparql+http(s)://... (a remote store)
     data: tuple[Path, ...] = field(default_factory=tuple)  # extra RDF files served beside ours
     query_timeout: float = 10.0  # seconds
     # Request limits (limits.py; defaults and why: docs/reliability.md)
@@ -26,3 +26,4 @@ class Settings:
     max_query_bytes: int = 100_000  # larger queries get 413
     query_workers: int = 0  # query worker processes; 0: one per CPU (at least 2)
     cache_entries: int = 4096  # answers kept in memory (0: no cache)
+    graphs: tuple[str, ...] = ()  # remote store: graphs served beside ours (in the default graph)

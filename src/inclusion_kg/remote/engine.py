@@ -19,6 +19,8 @@ the store over the SPARQL 1.1 Protocol, with
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import httpx
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
@@ -98,7 +100,9 @@ class RemoteEngine(QueryEngine):
         accept = GRAPH_REQUEST if info.is_graph else TABLE_REQUEST
         form = [("query", job.query), *self.protocol_dataset(job), ("timeout", str(int(self.timeout * 1000)))]
         try:
-            with self.client.stream("POST", self.store.query_url, data=form, headers={"Accept": accept}) as response:
+            headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+            body = urlencode(form).encode("ascii")
+            with self.client.stream("POST", self.store.query_url, content=body, headers=headers) as response:
                 body = self._read(response)
         except _TooBig:
             return ("too-many", f"the answer is larger than {self.max_bytes} bytes (the limit); add a LIMIT")

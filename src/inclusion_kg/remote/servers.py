@@ -9,7 +9,6 @@ fresh random dba password, set through isql before the HTTP port is used: the de
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import socket
@@ -209,6 +208,36 @@ def stop_all(processes: list[StoreProcess]) -> None:
         process.stop()
 
 
+
+def location(started: StoreProcess):
+    """The RemoteStore (query, update, GSP URLs and credentials) of a started store."""
+    from dataclasses import replace
+
+    from inclusion_kg.remote.location import parse_store
+
+    store = parse_store(started.store, update=started.update, gsp=started.gsp)
+    return replace(store, user=started.user, password=started.password,
+                   scheme="digest" if started.kind == "virtuoso" else "basic")
+
+
+def start_published(kind: str, folder: Path) -> StoreProcess:
+    """A started store of `kind` with our graph (not validated again: the tests' apps validate it)."""
+    import pyoxigraph as ox
+
+    from inclusion_kg.graph import load_graph
+    from inclusion_kg.namespaces import DATASET
+    from inclusion_kg.remote.publish import publish
+
+    started = start_virtuoso(folder) if kind == "virtuoso" else start_oxigraph(folder, timeout_s=5)
+    try:
+        data = load_graph(validate=False).serialize(format="nt", encoding="utf-8")
+        publish(location(started), [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)], str(DATASET))
+    except BaseException:
+        started.stop()
+        raise
+    return started
+
+
 if __name__ == "__main__":  # python -m inclusion_kg.remote.servers virtuoso|oxigraph DIR: start one, print its URLs
     import json
 
@@ -216,4 +245,7 @@ if __name__ == "__main__":  # python -m inclusion_kg.remote.servers virtuoso|oxi
     started = (start_virtuoso if kind == "virtuoso" else start_oxigraph)(where)
     print(json.dumps({"store": started.store, "update": started.update, "gsp": started.gsp, "user": started.user,
                       "pid": started.process.pid}), flush=True)
-    os.environ.setdefault("X", "")
+    try:
+        started.process.wait()
+    except KeyboardInterrupt:
+        started.stop()
