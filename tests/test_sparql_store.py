@@ -112,3 +112,23 @@ def test_inclusion_kg_serve_from_the_command_line(data_files):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
+    from rdflib import Graph, Literal, URIRef
+
+    from inclusion_kg.store import build_store
+
+    graph = Graph()
+    graph.add((URIRef(f"{EX}a"), URIRef(f"{EX}p"), Literal(1)))
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(f"<{EX}b> <{EX}p> 2 .\n")
+    location = str(tmp_path / "store")
+    first = build_store(graph, location, (extra,))
+    marker = (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns
+    again = build_store(graph, location, (extra,))  # e.g. the second HTTP worker of `serve --workers 2`
+    assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (4, first.data_digest)
+    assert (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns == marker  # not rebuilt
+    extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
+    changed = build_store(graph, location, (extra,))
+    assert changed.quads == 6 and changed.data_digest != first.data_digest

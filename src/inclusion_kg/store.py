@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from inclusion_kg.namespaces import DATASET
+from inclusion_kg.rdf_input import UnsafeRdfError, check_rdf_bytes, xml_error_position
 from inclusion_kg.sparql.worker import StoreSpec
 
 EXTENSIONS = {
@@ -76,21 +77,60 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
             raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
         digest.update(path.name.encode() + b"\0" + data)
         base = path.resolve().as_uri()
+        kind = {ox.RdfFormat.RDF_XML: "rdfxml", ox.RdfFormat.JSON_LD: "jsonld"}.get(fmt, "")
+        try:
+            check_rdf_bytes(data, kind)  # parser bombs (entity expansion, deep JSON) would abort the process
+        except UnsafeRdfError as error:
+            raise DataFileError(f"{path}: refused: {error}") from None
         try:
             store.load(data, format=fmt, base_iri=base)
             if not fmt.supports_datasets:
                 store.load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
         except (SyntaxError, ValueError) as error:
-            raise DataFileError(f"{path}: {error}") from error
+            message = str(error)
+            if kind == "rdfxml" and "line" not in message and (where := xml_error_position(data)):
+                message += f" (at {where})"
+            raise DataFileError(f"{path}: {message}") from None
     return digest.hexdigest()[:12] if paths else ""
 
 
+def _content_key(ours: bytes, extra: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256(ours)
+    for path in extra:
+        try:
+            digest.update(b"\0" + str(Path(path)).encode() + b"\0" + Path(path).read_bytes())
+        except OSError as error:
+            raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
+    return digest.hexdigest()
+
+
 def build_store(graph: Graph, location: str = "memory", extra: tuple[Path, ...] = ()) -> BuiltStore:
-    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store."""
+    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store.
+
+    On disk, the store is rebuilt only when its content would change (a marker file holds the content key),
+    so the HTTP worker processes of `serve --workers N` share the store their parent built, read-only.
+    """
     ours = graph.serialize(format="nt", encoding="utf-8")
-    store = ox.Store() if location == "memory" else ox.Store(location)
     if location != "memory":
-        store.clear()  # the served data is rebuilt from the sources at every start
+        marker = Path(location) / "inclusion-kg.content"
+        key = _content_key(ours, tuple(extra))
+        if marker.exists() and marker.read_text() == key:
+            for path in extra:
+                rdf_format(Path(path))  # still refuse what could not be served
+            reader = ox.Store.read_only(str(Path(location).resolve()))
+            quads = len(reader)
+            del reader
+            digest = hashlib.sha256(key.encode()).hexdigest()[:12] if extra else ""
+            return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest)
+    try:
+        store = ox.Store() if location == "memory" else ox.Store(location)
+    except (OSError, RuntimeError) as error:  # not a folder, not an Oxigraph store, or a corrupt one
+        raise DataFileError(
+            f"--store {location}: cannot open it as an Oxigraph store ({error}). It is rebuilt from the "
+            "sources at every start: remove that folder, or give another one, and start again."
+        ) from None
+    if location != "memory":
+        store.clear()  # the served data is rebuilt from the sources when they change
     store.load(ours, format=ox.RdfFormat.N_TRIPLES)
     store.load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
     digest = load_files(store, extra)
@@ -104,4 +144,7 @@ def build_store(graph: Graph, location: str = "memory", extra: tuple[Path, ...] 
         return built
     store.flush()
     del store  # workers open it read-only
+    marker.write_text(key)
+    if extra:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest)
