@@ -44,13 +44,34 @@ class DataParseError(ValueError):
 
 
 def parse_files(paths: list[Path]) -> Graph:
+    """Turtle by rdflib; other RDF formats (by extension, as `serve --data`) by pyoxigraph, after the
+    parser-bomb checks of `rdf_input` (rdflib's RDF/XML parser expands entities, quadratically)."""
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     for path in paths:
+        if Path(path).suffix.lower() not in (".ttl", ".turtle"):
+            _parse_other(graph, Path(path))
+            continue
         try:
             graph.parse(path, format="turtle")
+        except UnicodeDecodeError as error:
+            line = Path(path).read_bytes()[: error.start].count(b"\n") + 1
+            raise DataParseError(f"{path}: not UTF-8 at line {line} (byte {error.start}); save it as UTF-8") from None
         except Exception as error:  # rdflib raises several unrelated classes for bad syntax
-            raise DataParseError(f"{path}: {error}") from error
+            raise DataParseError(f"{path}: {error}") from None
     return graph
+
+
+def _parse_other(graph: Graph, path: Path) -> None:
+    import pyoxigraph as ox
+
+    from inclusion_kg.store import DataFileError, load_files
+
+    store = ox.Store()
+    try:
+        load_files(store, [path])  # the same checks and messages as `serve --data`
+    except DataFileError as error:
+        raise DataParseError(str(error)) from None
+    graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
 
 
 def data_version(paths: list[Path] | None = None) -> str:

@@ -10,13 +10,7 @@ HTTP (an ASGI middleware, `RequestLimits`, outermost, so it also guards the /spa
   the server keeps its memory and sockets for the requests it accepted);
 - every 503 (also the engine's "every query worker stayed busy") carries `Retry-After`.
 
-RDF files (`serve --data`, `validate`): `check_rdf_bytes` refuses, before a parser sees them,
-- RDF/XML whose DTD declares external or parameter entities, or internal entities whose expansion would be
-  larger than the file allows (billion laughs: the parsers expand entities in memory, and pyoxigraph's
-  RDF/XML parser aborts the whole process when the allocation fails);
-- JSON-LD nested deeper than `MAX_JSON_DEPTH` (pyoxigraph's JSON-LD parser exhausts memory on a 10 000-deep
-  document).
-See docs/reliability.md (limits, their defaults and why) and docs/security.md (threats and tests).
+The limits on RDF files read at start-up are in `rdf_input.py`. See docs/reliability.md (limits, their defaults and why) and docs/security.md (threats and tests).
 """
 
 from __future__ import annotations
@@ -24,13 +18,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 from collections import deque
 from dataclasses import dataclass
 
 COSTLY_PREFIXES = ("/sparql", "/queries", "/eligibility")
-MAX_JSON_DEPTH = 100
-MAX_ENTITY_EXPANSION = 1 << 20  # bytes all entity references of an RDF/XML file may expand to, in total
 
 
 @dataclass
@@ -188,92 +179,6 @@ class RequestLimits:
             await self.app(scope, receive, send_with_retry)
         finally:
             self.limiter.release()
-
-
-# -- RDF input guards ------------------------------------------------------------------------------------
-_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*\[(?P<subset>.*?)\]\s*>", re.DOTALL)
-_ENTITY = re.compile(rb"<!ENTITY\s+(?P<pe>%\s+)?(?P<name>[^\s\"']+)\s+(?P<rest>[^>]*)>", re.DOTALL)
-_VALUE = re.compile(rb"^\s*(\"[^\"]*\"|'[^']*')\s*$", re.DOTALL)
-_REF = re.compile(rb"&([A-Za-z_][\w.\-]*);")
-
-
-class UnsafeRdfError(ValueError):
-    """RDF input refused before parsing; the message says why."""
-
-
-def check_rdfxml(data: bytes, max_expansion: int = MAX_ENTITY_EXPANSION) -> None:
-    """Refuse entity tricks in RDF/XML: external or parameter entities, and expansion past `max_expansion`.
-
-    Internal entities used as namespace abbreviations (`<!ENTITY owl "http://www.w3.org/2002/07/owl#">`, as
-    Protégé writes them) stay allowed; their total expansion is computed here, without expanding anything.
-    """
-    head = data[:4]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) == 4 and head[1] == 0 and head[3] == 0):
-        raise UnsafeRdfError("RDF/XML in UTF-16 is not accepted; convert the file to UTF-8")
-    if b"<!ENTITY" not in data:
-        return
-    match = _DOCTYPE.search(data)
-    if not match:
-        raise UnsafeRdfError("an <!ENTITY declaration outside a DOCTYPE internal subset")
-    sizes: dict[bytes, int] = {}
-    refs: dict[bytes, list[bytes]] = {}
-    for entity in _ENTITY.finditer(match.group("subset")):
-        name, rest = entity.group("name"), entity.group("rest")
-        if entity.group("pe"):
-            raise UnsafeRdfError(f"parameter entity %{name.decode(errors='replace')} is not accepted")
-        value = _VALUE.match(rest)
-        if not value:  # SYSTEM / PUBLIC: would read a file or the network
-            raise UnsafeRdfError(f"external entity {name.decode(errors='replace')} (SYSTEM or PUBLIC) is not accepted")
-        text = value.group(1)[1:-1]
-        sizes[name] = len(text)
-        refs[name] = _REF.findall(text)
-    expanded: dict[bytes, int] = {}
-
-    def size(name: bytes, stack: tuple = ()) -> int:
-        if name in expanded:
-            return expanded[name]
-        if name in stack:
-            raise UnsafeRdfError(f"entity {name.decode(errors='replace')} refers to itself")
-        total = sizes.get(name, 0) + sum(size(ref, stack + (name,)) for ref in refs.get(name, ()) if ref in sizes)
-        expanded[name] = min(total, max_expansion + 1)
-        return expanded[name]
-
-    body = data[match.end():]
-    total = 0
-    for ref in _REF.findall(body):
-        if ref in sizes:
-            total += size(ref)
-            if total > max_expansion:
-                raise UnsafeRdfError(
-                    f"its entities would expand to more than {max_expansion} bytes (an entity-expansion attack?)"
-                )
-
-
-def json_depth(data: bytes) -> int:
-    """The deepest nesting of [ and { in a JSON text (strings skipped), without parsing it."""
-    depth = deepest = 0
-    for match in re.finditer(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', data):
-        token = match.group()
-        if token in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token in (b"]", b"}"):
-            depth -= 1
-    return deepest
-
-
-def check_jsonld(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> None:
-    depth = json_depth(data)
-    if depth > max_depth:
-        raise UnsafeRdfError(f"the JSON-LD nests {depth} deep; more than {max_depth} is not accepted")
-
-
-def check_rdf_bytes(data: bytes, kind: str) -> None:
-    """`kind`: "rdfxml" or "jsonld" (other formats need no check). Raises UnsafeRdfError."""
-    if kind == "rdfxml":
-        check_rdfxml(data)
-    elif kind == "jsonld":
-        check_jsonld(data)
 
 
 def install_limits(app, settings) -> Limiter:

@@ -94,8 +94,8 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
     return digest.hexdigest()[:12] if paths else ""
 
 
-def _content_key(ours: bytes, extra: tuple[Path, ...]) -> str:
-    digest = hashlib.sha256(ours)
+def _content_key(source: bytes, extra: tuple[Path, ...]) -> str:
+    digest = hashlib.sha256(source)
     for path in extra:
         try:
             digest.update(b"\0" + str(Path(path)).encode() + b"\0" + Path(path).read_bytes())
@@ -104,16 +104,20 @@ def _content_key(ours: bytes, extra: tuple[Path, ...]) -> str:
     return digest.hexdigest()
 
 
-def build_store(graph: Graph, location: str = "memory", extra: tuple[Path, ...] = ()) -> BuiltStore:
+def build_store(
+    graph: Graph, location: str = "memory", extra: tuple[Path, ...] = (), source_version: str = ""
+) -> BuiltStore:
     """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store.
 
-    On disk, the store is rebuilt only when its content would change (a marker file holds the content key),
-    so the HTTP worker processes of `serve --workers N` share the store their parent built, read-only.
+    On disk, the store is rebuilt only when its content would change (a marker file holds the content key:
+    `source_version`, the hash of the source files, else the graph's N-Triples, and the extra files), so the
+    HTTP worker processes of `serve --workers N` share the store their parent built, read-only.
     """
     ours = graph.serialize(format="nt", encoding="utf-8")
     if location != "memory":
         marker = Path(location) / "inclusion-kg.content"
-        key = _content_key(ours, tuple(extra))
+        # rdflib names blank nodes afresh in every process: the source files' hash is the stable key
+        key = _content_key(source_version.encode() if source_version else ours, tuple(extra))
         if marker.exists() and marker.read_text() == key:
             for path in extra:
                 rdf_format(Path(path))  # still refuse what could not be served
