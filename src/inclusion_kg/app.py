@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if is_remote(settings.store):  # sparql+http(s)://...: an existing SPARQL store (remote/, docs/deploy.md)
         store, engine = build_remote(settings, version)
     else:
-        store = build_store(graph, settings.store, settings.data)
+        store = build_store(graph, settings.store, settings.data, source_version=version)
         engine = QueryEngine(
             store.spec,
             data_version=version + store.data_digest,
