@@ -132,3 +132,18 @@ def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
     extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
     changed = build_store(graph, location, (extra,))
     assert changed.quads == 6 and changed.data_digest != first.data_digest
+
+
+def test_the_disk_store_key_ignores_blank_node_names(tmp_path):
+    """Every process parses the sources afresh, with new blank node names: the store must still be reused."""
+    from rdflib import Graph
+
+    from inclusion_kg.store import build_store
+
+    turtle = f"<{EX}a> <{EX}p> [ <{EX}q> 1 ] ."
+    location = str(tmp_path / "store")
+    build_store(Graph().parse(data=turtle, format="turtle"), location, source_version="v1")
+    marker = tmp_path / "store" / "inclusion-kg.content"
+    written = marker.stat().st_mtime_ns
+    again = build_store(Graph().parse(data=turtle, format="turtle"), location, source_version="v1")
+    assert marker.stat().st_mtime_ns == written and again.quads == 4
