@@ -1,0 +1,103 @@
+"""The remote backend's own rules: safety before the network, timeouts, dataset, publish that fails safely."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from inclusion_kg.cli import main
+from inclusion_kg.namespaces import DATASET
+from inclusion_kg.remote import publish as publish_module
+from inclusion_kg.remote import servers
+from inclusion_kg.remote.location import parse_store
+
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.fixture(scope="module")
+def oxigraph(remote_store):
+    return remote_store("oxigraph")
+
+
+@pytest.fixture(scope="module")
+def remote_client(oxigraph, make_app):
+    return TestClient(make_app(store=oxigraph.store))
+
+
+def test_location_parsing(monkeypatch):
+    monkeypatch.setenv("INCLUSION_KG_STORE_PASSWORD", "secret")
+    store = parse_store("sparql+https://reader@db.example:8890/sparql")
+    assert (store.query_url, store.user, store.password) == ("https://db.example:8890/sparql", "reader", "secret")
+    assert "secret" not in store.describe()
+    with pytest.raises(ValueError):
+        parse_store("http://db.example/sparql")
+
+
+def test_default_dataset_is_our_graph(remote_client):
+    answer = remote_client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, headers=JSON)
+    named = remote_client.get("/sparql", params={"query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"}, headers=JSON)
+    assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+    assert [row["g"]["value"] for row in named.json()["results"]["bindings"]] == [str(DATASET)]
+    assert remote_client.get("/health").json()["graph_triples"] > 1000
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "LOAD <http://example.org/data.ttl>",
+    "DROP GRAPH <https://w3id.org/inclusion-kg/id/dataset/inclusion-kg>",
+])
+def test_service_load_and_updates_refused_before_the_store(remote_client, query):
+    assert remote_client.get("/sparql", params={"query": query}, headers=JSON).status_code == 403
+    assert remote_client.get("/health").json()["graph_triples"] > 1000  # still there
+
+
+def test_syntax_error_is_400_and_pages_work(remote_client):
+    assert remote_client.get("/sparql", params={"query": "SELECT * { ?s ?p }"}, headers=JSON).status_code == 400
+    page = remote_client.get("/id/agency/vdab", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200 and "vdab" in page.text
+
+
+def test_timeout_is_504(oxigraph, make_app):
+    client = TestClient(make_app(store=oxigraph.store, query_timeout=0.5, cache_entries=0))
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    assert client.get("/sparql", params={"query": slow}, headers=JSON).status_code == 504
+
+
+def test_row_limit_is_422(oxigraph, make_app):
+    client = TestClient(make_app(store=oxigraph.store, max_rows=1000))  # our graph: ~3,300 triples
+    assert client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, headers=JSON).status_code == 422
+
+
+def test_a_failed_publish_leaves_the_previous_graph(oxigraph, monkeypatch):
+    store = servers.location(oxigraph)
+    before = publish_module.Publisher(store).count(str(DATASET))
+    broken = publish_module.Publisher.upload
+
+    def lose_a_triple(self, triples, graph):
+        broken(self, triples[:-1], graph)
+
+    monkeypatch.setattr(publish_module.Publisher, "upload", lose_a_triple)
+    triples = [ox.Triple(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.Literal(str(i))) for i in range(5)]
+    with pytest.raises(publish_module.PublishError, match="holds 4 triples, not the 5"):
+        publish_module.publish(store, triples, str(DATASET))
+    assert publish_module.Publisher(store).count(str(DATASET)) == before
+
+
+def test_publish_command_replaces_and_verifies(oxigraph, tmp_path, capsys):
+    data = tmp_path / "extra.ttl"
+    data.write_text("<urn:x:s> <urn:x:p> 1.50 , true , 'x' .\n")
+    args = ["publish", "--to", oxigraph.store, "--update", oxigraph.update, "--gsp", oxigraph.gsp]
+    assert main(args + ["--data", str(data), "--graph", "urn:x:extra"]) == 0
+    assert "3 triples, sha256:" in capsys.readouterr().out
+    assert main(args + ["--data", str(data)]) == 2  # our graph is only ever our validated data
+    assert main(args) == 0  # our own graph, validated first
+    assert "published <" + str(DATASET) in capsys.readouterr().out
+
+
+def test_serve_refuses_a_store_without_our_graph(tmp_path):
+    started = servers.start_oxigraph(tmp_path / "empty")
+    try:
+        assert main(["serve", "--store", started.store, "--port", "0"]) == 1
+    finally:
+        started.stop()
