@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
+STORE ?= memory
 
 .PHONY: install validate serve test lint format clean
 
@@ -21,7 +22,7 @@ validate: install
 	$(BIN)/inclusion-kg validate
 
 serve: validate
-	$(BIN)/inclusion-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/inclusion-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --store $(STORE)
 
 test: install
 	$(BIN)/pytest
