@@ -232,6 +232,7 @@ class WorkerPool:
             outcome = "broken"
         finally:
             loop.remove_reader(fd)  # before the pipe may be closed: its number could be reused
+            os.set_blocking(fd, True)  # add_reader made it non-blocking: a large answer would fail half-read
         if outcome == "timeout":
             raise self._timed_out(w, timeout)
         if outcome == "cancelled":  # the client went away: stop the work it asked for
