@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 1
 STORE ?= memory
 
-.PHONY: install validate serve test lint format clean
+.PHONY: install validate serve test lint format clean soak
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -26,6 +26,12 @@ serve: validate
 
 test: install
 	$(BIN)/pytest
+
+# Bounded load of normal, heavy and bad requests (bench/soak.py); figures in docs/reliability.md.
+SOAK_DURATION ?= 300
+SOAK_CLIENTS ?= 16
+soak: install
+	$(BIN)/python bench/soak.py --duration $(SOAK_DURATION) --clients $(SOAK_CLIENTS)
 
 lint: install
 	$(BIN)/inclusion-kg format --check
