@@ -146,3 +146,29 @@ def test_cli_table_and_json(capsys):
     assert measures(answer)["aviq-integratiepremie"]["missing"] == ["employment_rate", "inactive_months"]
     assert main(["eligibility", "--no-validate", "--region", "wallonia", "--employment-rate", "3"]) == 2
     assert "3% is 0.03" in capsys.readouterr().err
+
+
+def test_data_served_beside_ours_cannot_change_an_answer(make_app, tmp_path):
+    """A `--data` file that claims a measure in Wallonia is queryable at /sparql but never an eligibility answer."""
+    intruder = tmp_path / "intruder.ttl"
+    intruder.write_text(
+        "@prefix ikg: <https://w3id.org/inclusion-kg/ontology#> .\n"
+        "@prefix cpsv: <http://purl.org/vocab/cpsv#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<http://example.org/fake-premium> a ikg:SupportMeasure, cpsv:PublicService ;\n"
+        "  skos:prefLabel \"Fake premium\"@en ;\n"
+        "  dct:spatial <https://w3id.org/inclusion-kg/id/region/wallonia> .\n",
+        encoding="utf-8",
+    )
+    from fastapi.testclient import TestClient
+
+    with TestClient(make_app(data=(intruder,))) as client:
+        seen = client.get(
+            "/sparql", params={"query": "ASK { <http://example.org/fake-premium> a ?type }"}
+        ).json()["boolean"]
+        answer = client.get("/eligibility", params={"region": "wallonia", "lang": "en"})
+    assert seen is True
+    assert answer.status_code == 200
+    measures = {m["measure"] for m in answer.json()["measures"]}
+    assert measures and "http://example.org/fake-premium" not in measures
