@@ -156,8 +156,11 @@ def test_data_served_beside_ours_cannot_change_an_answer(make_app, tmp_path):
         "@prefix cpsv: <http://purl.org/vocab/cpsv#> .\n"
         "@prefix dct: <http://purl.org/dc/terms/> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix cv: <http://data.europa.eu/m8g/> .\n"
         "<http://example.org/fake-premium> a ikg:SupportMeasure, cpsv:PublicService ;\n"
         "  skos:prefLabel \"Fake premium\"@en ;\n"
+        "  cv:hasCompetentAuthority <https://w3id.org/inclusion-kg/id/agency/aviq> ;\n"
+        "  dct:source <https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq> ;\n"
         "  dct:spatial <https://w3id.org/inclusion-kg/id/region/wallonia> .\n",
         encoding="utf-8",
     )
