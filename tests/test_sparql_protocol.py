@@ -282,3 +282,16 @@ def test_engine_contract_for_named_queries(app):
         "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "text/csv", default_graph_uris=["urn:no-such-graph"]
     )
     assert dataset.decode().splitlines() == ["n", "0"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_answers_larger_than_a_pipe_buffer_come_back_whole(live_server, fmt):
+    """Hundreds of kB cross the worker pipe (64 kB buffer) on the event loop's path, under real uvicorn."""
+    import httpx
+
+    query = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} # {fmt} large"
+    response = httpx.get(f"{live_server}/sparql", params={"query": query, "format": fmt}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert len(response.content) > 200_000
+    if fmt == "json":
+        assert len(response.json()["results"]["bindings"]) > 3000
