@@ -75,12 +75,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/health", tags=["service"], summary="Liveness and what is served")
     def health() -> dict:
-        return {
+        body = {
             "status": "ok",
             "triples": store.quads,  # in the store: our graph twice (default + named graph) and --data
             "graph_triples": store.graph_triples,
             "data_version": version,
             "version": __version__,
         }
+        reloader = getattr(app.state, "reloader", None)  # reload.py: the last reload, ok or failed
+        if reloader is not None and reloader.status is not None:
+            body["reload"] = reloader.status
+        return body
 
     return app

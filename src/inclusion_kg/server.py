@@ -12,6 +12,7 @@ import uvicorn
 
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import DataParseError, InvalidDataError
+from inclusion_kg.reload import Reloadable
 from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
 from inclusion_kg.store import DataFileError
@@ -31,8 +32,9 @@ def settings_from_env() -> Settings:
 
 
 def app_from_env():
-    """uvicorn factory: each worker process builds its app from the settings in the environment."""
-    return create_app(settings_from_env())
+    """uvicorn factory: each worker process builds its app from the settings in the environment; each
+    reloads on its own SIGHUP (reload.py)."""
+    return Reloadable(settings_from_env())
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
@@ -46,7 +48,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log
         print(f"refusing to serve: {error}", file=sys.stderr)
         return 1
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, access_log=access_log)
+        # SIGHUP re-validates the data and swaps it in only if it conforms (reload.py, docs/reliability.md)
+        uvicorn.run(Reloadable(settings, app), host=host, port=port, access_log=access_log)
         return 0
     # Several workers each build their own app, from settings passed through the environment.
     app.state.engine.close()  # this process only checked the data; its query workers are not needed
