@@ -82,6 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "data_version": version,
             "version": __version__,
         }
+        if (probe := getattr(engine, "store_status", None)) is not None:  # a remote store: is it answering?
+            body["store"] = probe()
+            if body["store"]["status"] != "up":
+                body["status"] = "degraded"  # still 200; queries answer 503 until the store is back
         reloader = getattr(app.state, "reloader", None)  # reload.py: the last reload, ok or failed
         if reloader is not None and reloader.status is not None:
             body["reload"] = reloader.status

@@ -19,6 +19,7 @@ the store over the SPARQL 1.1 Protocol, with
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import httpx
@@ -35,6 +36,14 @@ from inclusion_kg.sparql.worker import Job, _BoundedOutput, _TooBig, _used_prefi
 TABLE_REQUEST = "application/sparql-results+xml"  # what every store writes the same way
 GRAPH_REQUEST = "application/n-triples"
 GRACE = 1.0  # seconds the client waits past the store's own deadline
+PROBE_EVERY = 1.0  # seconds /health reuses its last look at the store
+
+
+class StoreUnreachableError(ServiceBusyError):
+    """The store does not answer (stopped, restarting, network): 503 + Retry-After; answers come back by
+    themselves when it does (every query opens or reuses a connection afresh)."""
+
+    kind = "store-unreachable"
 
 
 class _NoPool:
@@ -74,6 +83,28 @@ class RemoteEngine(QueryEngine):
         self._prefixes = tuple(PREFIXES.items())
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         self.client = httpx.Client(auth=store.auth(), limits=limits, timeout=timeout + GRACE)
+        self._probe: tuple[float, dict] | None = None
+
+    def store_status(self) -> dict:
+        """For /health: {"status": "up"} or {"status": "down", "message": ...}, looked at most once a second."""
+        now = time.monotonic()
+        if self._probe is not None and now - self._probe[0] < PROBE_EVERY:
+            return self._probe[1]
+        try:
+            response = self.client.post(self.store.query_url, data={"query": "ASK {}"},
+                                        headers={"Accept": TABLE_REQUEST}, timeout=2.0)
+            status = {"status": "up"} if response.status_code < 400 else {
+                "status": "down", "message": f"the SPARQL store at {self.store.describe()} answered "
+                                             f"{response.status_code}"}
+        except httpx.HTTPError as error:
+            status = {"status": "down", "message": self._unreachable(error).message}
+        self._probe = (time.monotonic(), status)
+        return status
+
+    def _unreachable(self, error: Exception) -> StoreUnreachableError:
+        return StoreUnreachableError(
+            f"the SPARQL store at {self.store.describe()} cannot be reached ({type(error).__name__}); "
+            "try again in a moment")
 
     def execute(self, query, media_type, *, default_graph_uris=(), named_graph_uris=()) -> bytes:
         prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
@@ -99,17 +130,28 @@ class RemoteEngine(QueryEngine):
         """("ok", bytes) or (kind, message[, position]), as a worker of the embedded engine answers."""
         accept = GRAPH_REQUEST if info.is_graph else TABLE_REQUEST
         form = [("query", job.query), *self.protocol_dataset(job), ("timeout", str(int(self.timeout * 1000)))]
-        try:
-            headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-            body = urlencode(form).encode("ascii")
-            with self.client.stream("POST", self.store.query_url, content=body, headers=headers) as response:
-                body = self._read(response)
-        except _TooBig:
-            return ("too-many", f"the answer is larger than {self.max_bytes} bytes (the limit); add a LIMIT")
-        except httpx.TimeoutException:
-            raise QueryTimeoutError(f"the query ran longer than {self.timeout:g} s (the limit) and was stopped") from None
-        except httpx.HTTPError as error:
-            raise EngineError(f"the SPARQL store cannot be reached ({type(error).__name__})") from None
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        payload = urlencode(form).encode("ascii")
+        for attempt in (1, 2):  # a query only reads: one retry, for a kept-alive connection the store closed
+            try:
+                with self.client.stream("POST", self.store.query_url, content=payload, headers=headers) as response:
+                    body = self._read(response)
+                self._probe = (time.monotonic(), {"status": "up"})  # /health tells what queries see
+                break
+            except _TooBig:
+                return ("too-many", f"the answer is larger than {self.max_bytes} bytes (the limit); add a LIMIT")
+            except httpx.ConnectTimeout as error:
+                raise self._unreachable(error) from None
+            except httpx.TimeoutException:
+                raise QueryTimeoutError(
+                    f"the query ran longer than {self.timeout:g} s (the limit) and was stopped") from None
+            except httpx.TransportError as error:  # refused, reset, closed: the store is down or restarting
+                if attempt == 2:
+                    unreachable = self._unreachable(error)
+                    self._probe = (time.monotonic(), {"status": "down", "message": unreachable.message})
+                    raise unreachable from None
+            except httpx.HTTPError as error:
+                raise EngineError(f"the SPARQL store failed ({type(error).__name__})") from None
         if info.is_graph:
             return self._graph(body, job)
         return self._table(body, job)
