@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/soak.py [--duration 300] [--clients 16] [--query-timeout 5]   (or: make soak)
 
-Starts the server (one HTTP worker, default query workers) on a free port, then `--clients` concurrent
-clients send, for `--duration` seconds, a mix of
+Starts the server (one HTTP worker, default query workers) on a free port; a warm-up first fills the bounded
+answer caches (`--warmup` distinct eligibility questions, more than the 2048 entries of the eligibility caches,
+and a tenth as many heavy queries), so that the RSS criterion below measures leaks, not caches filling. Then
+`--clients` concurrent clients send, for `--duration` seconds, a mix of
 - normal (75%): eligibility questions (repeated and distinct), named queries, small SPARQL, pages, /health;
 - heavy (10%): uncached aggregations over the whole graph, CONSTRUCT, DESCRIBE, a regex over every literal;
 - bad (15%): syntax errors, SERVICE, updates, too large bodies, unknown slugs, wrong media types;
 - and one runaway query (10^10 rows) every `--runaway-every` seconds, stopped by the query timeout (504).
-RSS of the server's process tree (the server and its query workers) is sampled every 5 s.
+RSS of the server's process tree (the server and its query workers, also apart) is sampled every 5 s.
 Passes when there is no 5xx but the deliberate 504s of the runaway queries, and the RSS at the end is less
 than 10% above the RSS after the first minute (or after 20% of the run if shorter). Writes
 bench/results/soak.json and prints a Markdown summary (the figures of docs/reliability.md).
@@ -96,19 +98,21 @@ def bad(rng: random.Random, n: int) -> tuple[str, str, dict]:
     return rng.choice(cases)
 
 
-def tree_rss(pid: int) -> int:
+def tree_rss(pid: int) -> tuple[int, int]:
+    """RSS of the server process itself, and of its children (the query workers), in bytes."""
     try:
         process = psutil.Process(pid)
-        processes = [process] + process.children(recursive=True)
+        children = process.children(recursive=True)
+        server = process.memory_info().rss
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for p in processes:
+        return 0, 0
+    workers = 0
+    for p in children:
         try:
-            total += p.memory_info().rss
+            workers += p.memory_info().rss
         except psutil.NoSuchProcess:
             pass
-    return total
+    return server, workers
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -147,9 +151,30 @@ async def client(index: int, url: str, deadline: float, args, results: list) -> 
 
 async def sample_rss(pid: int, deadline: float, samples: list, started: float) -> None:
     while time.monotonic() < deadline:
-        samples.append((time.monotonic() - started, tree_rss(pid)))
+        samples.append((time.monotonic() - started, *tree_rss(pid)))
         await asyncio.sleep(5)
-    samples.append((time.monotonic() - started, tree_rss(pid)))
+    samples.append((time.monotonic() - started, *tree_rss(pid)))
+
+
+async def warm_up(url: str, args) -> float:
+    """Fill the bounded answer caches before the measured run: `--warmup` distinct eligibility questions
+    (more than the 2048 entries of the eligibility caches) and distinct heavy queries (the engine's 64 MB).
+    Their values never recur in the mix, whose own distinct questions then replace them (LRU)."""
+    started, counter = time.monotonic(), iter(range(args.warmup))
+
+    async def one_client(index: int) -> None:
+        rng = random.Random(-1 - index)
+        async with httpx.AsyncClient(base_url=url, timeout=args.query_timeout + 30) as http:
+            for i in counter:
+                params = {"region": rng.choice(REGIONS), "contract": rng.choice(CONTRACTS),
+                          "employment_rate": f"{0.5 + i * 1e-7:.10f}"}
+                await http.get("/eligibility", params=params, headers={"accept": "application/json"})
+                if i % 10 == 0:
+                    method, path, kwargs = heavy(rng, -1 - i)
+                    await http.request(method, path, **kwargs)
+
+    await asyncio.gather(*(one_client(i) for i in range(args.clients)))
+    return time.monotonic() - started
 
 
 async def load(url: str, pid: int, args) -> tuple[list, list, float]:
@@ -162,19 +187,38 @@ async def load(url: str, pid: int, args) -> tuple[list, list, float]:
     return results, samples, time.monotonic() - started
 
 
+def up_at_end(url: str) -> bool:
+    """/health answers 200 within 10 s (three tries: the last answers of the run may still be leaving)."""
+    for _ in range(3):
+        try:
+            if httpx.get(f"{url}/health", timeout=10).status_code == 200:
+                return True
+        except httpx.HTTPError as error:
+            print(f"/health after the run: {type(error).__name__}", file=sys.stderr)
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=float, default=float(os.environ.get("SOAK_DURATION", 300)))
     parser.add_argument("--clients", type=int, default=int(os.environ.get("SOAK_CLIENTS", 16)))
     parser.add_argument("--query-timeout", type=float, default=5.0)
     parser.add_argument("--runaway-every", type=float, default=30.0, help="seconds between runaway queries")
+    parser.add_argument("--warmup", type=int, default=2500, metavar="N",
+                        help="distinct eligibility questions (and N/10 heavy queries) sent before the measured run "
+                             "to fill the bounded answer caches (default 2500; 0: none)")
+    parser.add_argument("--cache-entries", type=int, default=None,
+                        help="answers kept by the engine and /sparql caches (default: the server's; 0: none)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "soak.json"))
     args = parser.parse_args()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "inclusion_kg.cli", "serve", "--port", str(port),
-               "--query-timeout", str(args.query_timeout)]
+    settings = f"query_timeout={args.query_timeout!r}" + (
+        f", cache_entries={args.cache_entries}" if args.cache_entries is not None else "")
+    command = [sys.executable, "-c", "import sys; from inclusion_kg.server import serve; "
+               f"from inclusion_kg.settings import Settings; sys.exit(serve(Settings({settings}), "
+               f"host='127.0.0.1', port={port}))"]  # `inclusion-kg serve`, with the cache size of --cache-entries
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
@@ -189,8 +233,10 @@ def main() -> int:
                 print(server.stderr.read().decode(), file=sys.stderr)
                 return 2
             time.sleep(0.3)
+        warmed = asyncio.run(warm_up(url, args)) if args.warmup else 0.0
+        warm_rss = sum(tree_rss(server.pid)) / 2**20
         results, samples, elapsed = asyncio.run(load(url, server.pid, args))
-        still_up = httpx.get(f"{url}/health", timeout=5).status_code == 200
+        still_up = up_at_end(url)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -206,8 +252,9 @@ def main() -> int:
     unexpected = {f"{c} {s}": n for (c, s), n in statuses.items()
                   if (s >= 500 or s < 0) and not (c == "runaway" and s == 504)}
     baseline_at = min(60.0, args.duration * 0.2)
-    baseline = next((rss for t, rss in samples if t >= baseline_at), samples[0][1])
-    final = samples[-1][1]
+    totals = [(t, server + workers) for t, server, workers in samples]
+    baseline = next((rss for t, rss in totals if t >= baseline_at), totals[0][1])
+    final = totals[-1][1]
     growth = (final - baseline) / baseline * 100 if baseline else 0.0
     report = {
         "when": time.strftime("%Y-%m-%d %H:%M"),
@@ -222,8 +269,12 @@ def main() -> int:
                                                                                   "count": len(v)}
                        for c, v in sorted(latencies.items())},
         "rss_mb": {"after_first_minute": round(baseline / 2**20, 1), "end": round(final / 2**20, 1),
-                   "max": round(max(r for _, r in samples) / 2**20, 1), "growth_percent": round(growth, 1),
-                   "samples": [(round(t), round(r / 2**20, 1)) for t, r in samples]},
+                   "max": round(max(r for _, r in totals) / 2**20, 1), "growth_percent": round(growth, 1),
+                   "samples": [(round(t), round(r / 2**20, 1)) for t, r in totals],
+                   "samples_server_workers": [(round(t), round(a / 2**20, 1), round(b / 2**20, 1))
+                                              for t, a, b in samples]},
+        "cache_entries": args.cache_entries,
+        "warmup": {"questions": args.warmup, "seconds": round(warmed, 1), "rss_mb_after": round(warm_rss, 1)},
         "server_up_at_end": still_up,
     }
     report["passed"] = not unexpected and growth < 10 and still_up
@@ -232,6 +283,8 @@ def main() -> int:
 
     print(f"soak: {report['duration_s']} s, {args.clients} clients, {report['requests']} requests "
           f"({report['requests_per_s']}/s) on {report['machine']}")
+    print(f"warm-up: {args.warmup} distinct eligibility questions and {args.warmup // 10} heavy queries in "
+          f"{warmed:.1f} s; RSS after it {warm_rss:.1f} MB")
     print("\n| category | requests | p50 ms | p90 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|")
     for category, figures in report["latency_ms"].items():
         print(f"| {category} | {figures['count']} | {figures[50]} | {figures[90]} | {figures[99]} | {figures['max']} |")
@@ -241,6 +294,8 @@ def main() -> int:
     rss = report["rss_mb"]
     print(f"\nRSS of the server and its query workers: {rss['after_first_minute']} MB after the first minute, "
           f"{rss['end']} MB at the end ({rss['growth_percent']:+.1f}%), at most {rss['max']} MB")
+    print("RSS samples (s, server MB, query workers MB): "
+          + ", ".join(f"{t}:{a}+{b}" for t, a, b in rss["samples_server_workers"]))
     print(f"unexpected 5xx or transport errors: {unexpected or 'none'}; server up at the end: {still_up}")
     for key, bodies in report["examples_5xx"].items():
         print(f"  {key}: " + "\n    ".join(bodies))
