@@ -42,19 +42,8 @@ def _answers():
     return {}
 
 
-# Debian's Virtuoso 7.2.5 dies (the server process crashes, no error answer) on queries/eligibility.rq; the
-# other queries run. Not run there, so the server stays up for the named-query tests (docs/deploy.md).
-VIRTUOSO_CRASHES_ON_ELIGIBILITY = "Virtuoso 7.2.5 crashes on queries/eligibility.rq (docs/deploy.md)"
-
-
-def _known_failure(request, backend) -> None:
-    if backend[0] == "virtuoso" and request.function.__module__.startswith("test_eligibility"):
-        pytest.xfail(VIRTUOSO_CRASHES_ON_ELIGIBILITY)
-
-
 @pytest.fixture
-def client(request, backend):
-    _known_failure(request, backend)
+def client(backend):
     return TestClient(backend[1])
 
 
@@ -64,8 +53,7 @@ def select(backend):
 
 
 @pytest.fixture
-def evaluator(request, backend, select, _answers):
-    _known_failure(request, backend)
+def evaluator(backend, select, _answers):
     if backend[0] not in _answers:
         _answers[backend[0]] = eligibility.build(select, QUERIES)
     return _answers[backend[0]]

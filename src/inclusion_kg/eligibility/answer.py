@@ -1,8 +1,9 @@
 """Run queries/eligibility.rq for checked inputs and shape its rows into the /eligibility answer.
 
-The statuses come from the query; this module only groups its rows (one per measure and condition) into
-measures, in the query's order (eligible, undetermined, not-eligible, then by label), and adds the
-`missing` inputs of undetermined measures. It names no measure, agency or region.
+The condition statuses come from the query; this module groups its rows (one per measure and condition)
+into measures, gives each measure the least status of its conditions (unmet < unknown < met: Kleene logic;
+not-eligible when independent of hiring), orders them (eligible, undetermined, not-eligible, then by label)
+and adds the `missing` inputs of undetermined measures. It names no measure, agency or region.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from inclusion_kg.namespaces import IKG
 
 QUERY_NAME = "eligibility"
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
+# What a condition's status makes of its measure; the measure takes the worst (STATUS_ORDER) of its conditions.
+MEASURE_STATUS = {"unmet": "not-eligible", "unknown": "undetermined", "met": "eligible"}
 
 
 def _value(row: Row, name: str):
@@ -52,7 +55,7 @@ def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> li
                 "label": _value(row, "measureLabel"),
                 "agency": _value(row, "agency"),
                 "agency_label": _value(row, "agencyLabel"),
-                "status": _value(row, "measureStatus"),
+                "status": "not-eligible" if independent else "eligible",
                 "independent_of_hiring": independent,
                 "reason": _independence_reason(vocabulary, lang) if independent else None,
                 "conditions": [],
@@ -75,6 +78,7 @@ def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> li
         if "guard" in row:
             entry["applies_only_if"] = {"condition": _value(row, "guard"), "status": _value(row, "guardStatus")}
         measure["conditions"].append(entry)
+        measure["status"] = max(measure["status"], MEASURE_STATUS[entry["status"]], key=STATUS_ORDER.__getitem__)
         missing[iri].update((_value(row, "missing") or "").split())
     ordered = sorted(measures.values(), key=lambda m: (STATUS_ORDER.get(m["status"], 3), (m["label"] or "").casefold()))
     for measure in ordered:
