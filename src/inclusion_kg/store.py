@@ -65,8 +65,10 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
-def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
-    """Load extra RDF files into `store`; return a digest of their content."""
+def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool = False) -> str:
+    """Load extra RDF files into `store` (`bulk`: with `Store.bulk_load`, not transactional, for a store being
+    built on disk); return a digest of their content."""
+    load = store.bulk_load if bulk else store.load
     digest = hashlib.sha256()
     for path in paths:
         path = Path(path)
@@ -83,9 +85,9 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path]) -> str:
         except UnsafeRdfError as error:
             raise DataFileError(f"{path}: refused: {error}") from None
         try:
-            store.load(data, format=fmt, base_iri=base)
+            load(data, format=fmt, base_iri=base)
             if not fmt.supports_datasets:
-                store.load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
+                load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
         except (SyntaxError, ValueError) as error:
             message = str(error)
             if kind == "rdfxml" and "line" not in message and (where := xml_error_position(data)):
@@ -135,9 +137,13 @@ def build_store(
         ) from None
     if location != "memory":
         store.clear()  # the served data is rebuilt from the sources when they change
-    store.load(ours, format=ox.RdfFormat.N_TRIPLES)
-    store.load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
-    digest = load_files(store, extra)
+    # On disk the store is built from scratch (the marker is written only once it is complete): bulk_load,
+    # as `oxigraph load` does, instead of one transaction per file.
+    bulk = location != "memory"
+    load = store.bulk_load if bulk else store.load
+    load(ours, format=ox.RdfFormat.N_TRIPLES)
+    load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
+    digest = load_files(store, extra, bulk=bulk)
     quads = len(store)
     if location == "memory":
         handle, dump = tempfile.mkstemp(prefix="inclusion-kg-", suffix=".nq")
