@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from inclusion_kg.namespaces import BASE, DATASET
 from inclusion_kg.publish.catalog import CATALOG
@@ -48,30 +49,29 @@ def resource(path: str, request: Request) -> Response:
     return rdf_response(request, describe(node, pub.data, pub.metadata, engine), fmt)
 
 
-@router.get("/ontology", summary="The ontology: RDF, or HTML documentation of every class and property")
-def ontology(request: Request) -> Response:
-    pub = publication(request)
+def vocabulary_response(request: Request, rdf: Graph, document: Callable[[str], object]) -> Response:
+    """A vocabulary (the ontology or the shapes): its RDF, or its HTML documentation in the page's language."""
     fmt = choose(request, PAGE_FORMATS)
     if isinstance(fmt, Response):
         return fmt
     if fmt is HTML:
         page = page_for(request)
-        return html_response(request, "ontology.html", page=page, doc=ontology_view(pub.data, page),
-                             formats=format_links(page))
-    return rdf_response(request, ontology_graph(pub.data), fmt)
+        return html_response(request, "ontology.html", page=page, doc=document(page), formats=format_links(page))
+    return rdf_response(request, rdf, fmt)
+
+
+@router.get("/ontology", summary="The ontology: RDF, or HTML documentation of every class and property")
+def ontology(request: Request) -> Response:
+    pub = publication(request)
+    return vocabulary_response(request, ontology_graph(pub.data), lambda page: ontology_view(pub.data, page))
 
 
 @router.get("/shapes", summary="The SHACL shapes the data must pass: RDF, or HTML documentation")
 def shapes(request: Request) -> Response:
     pub = publication(request)
-    fmt = choose(request, PAGE_FORMATS)
-    if isinstance(fmt, Response):
-        return fmt
-    if fmt is HTML:
-        page = page_for(request)
-        doc = ontology_view(pub.shapes, page, SHAPES, SHAPE_SECTIONS, "ikgsh")
-        return html_response(request, "ontology.html", page=page, doc=doc, formats=format_links(page))
-    return rdf_response(request, pub.shapes, fmt)
+    return vocabulary_response(
+        request, pub.shapes, lambda page: ontology_view(pub.shapes, page, SHAPES, SHAPE_SECTIONS, "ikgsh")
+    )
 
 
 @router.get("/context.jsonld", summary="The JSON-LD context of our JSON-LD")
