@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -28,28 +27,12 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import BIN, free_port, to_ms  # noqa: E402  (bench/run.py's helpers)
+from run import BIN, free_port, wrk  # noqa: E402  (bench/run.py's helpers)
 
 HERE = Path(__file__).parent
 
-LUA = """
-local paths = {%s}
-local distinct = %s
-local i = 0
-local id = 0
-local counter = 0
-function setup(thread) id = id + 1; thread:set("id", id) end
-function init(args) i = 0; counter = 0 end
-function request()
-  i = i %% #paths + 1
-  local path = paths[i]
-  if distinct then
-    counter = counter + 1
-    path = path .. "&employment_rate=0.03" .. string.format("%%02d%%09d", id, counter)
-  end
-  return wrk.format("GET", path, {["Accept"] = "application/json"})
-end
-"""
+# A new employment rate per request (0.03 + a unique tiny amount) makes each a new question.
+DISTINCT_RATE_SUFFIX = '"&employment_rate=0.03" .. string.format("%02d%09d", id, counter)'
 
 
 def questions(distinct: bool) -> list[str]:
@@ -84,22 +67,9 @@ def wait_up(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
 
 
 def run(url: str, distinct: bool, args, work: Path) -> dict:
-    """One wrk run over the question mix; the output is read as bench/run.py reads it."""
+    """One wrk run over the question mix, with bench/run.py's runner."""
     script = work / f"eligibility-{'distinct' if distinct else 'repeated'}.lua"
-    paths = ", ".join(f'"{p}"' for p in questions(distinct))
-    script.write_text(LUA % (paths, "true" if distinct else "false"))
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-               "--timeout", "30s", "-s", str(script), url]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": to_ms(latency["50"]),
-        "p90_ms": to_ms(latency["90"]),
-        "p99_ms": to_ms(latency["99"]),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
+    return wrk(url, questions(distinct), distinct, DISTINCT_RATE_SUFFIX, "application/json", args, script)
 
 
 def main() -> int:

@@ -51,7 +51,7 @@ function request()
   local path = paths[i]
   if distinct then
     counter = counter + 1
-    path = path .. "%%0A%%23" .. id .. "-" .. counter
+    path = path .. %s
   end
   return wrk.format("GET", path, {["Accept"] = "%s"})
 end
@@ -128,13 +128,16 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(url: str, distinct: bool, args, work: Path) -> dict:
-    base = re.match(r"(https?://[^/]+)(/.*)", url)
-    paths = ", ".join(f'"{base.group(2)}?query={quote(query, safe="")}"' for _, query in MIX)
-    script = work / f"mix-{'distinct' if distinct else 'repeated'}.lua"
-    script.write_text(LUA % (paths, "true" if distinct else "false", ACCEPT))
+# What makes each request of a "distinct" run a new query: a unique SPARQL comment line.
+DISTINCT_QUERY_SUFFIX = '"%0A%23" .. id .. "-" .. counter'
+
+
+def wrk(base_url: str, paths: list[str], distinct: bool, distinct_suffix: str, accept: str, args, script: Path) -> dict:
+    """One wrk run cycling over `paths`; in a distinct run each request gets `distinct_suffix` (Lua) appended."""
+    quoted = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(LUA % (quoted, "true" if distinct else "false", distinct_suffix, accept))
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-               "--timeout", "30s", "-s", str(script), base.group(1)]
+               "--timeout", "30s", "-s", str(script), base_url]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -147,6 +150,13 @@ def run_wrk(url: str, distinct: bool, args, work: Path) -> dict:
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
+
+
+def run_wrk(url: str, distinct: bool, args, work: Path) -> dict:
+    base = re.match(r"(https?://[^/]+)(/.*)", url)
+    paths = [f"{base.group(2)}?query={quote(query, safe='')}" for _, query in MIX]
+    script = work / f"mix-{'distinct' if distinct else 'repeated'}.lua"
+    return wrk(base.group(1), paths, distinct, DISTINCT_QUERY_SUFFIX, ACCEPT, args, script)
 
 
 def main() -> int:
