@@ -1,4 +1,5 @@
-"""The store: `--data` files beside our graph (named graphs keep their names), `--store PATH` on disk, the CLI."""
+"""The store: each triple once, in a named graph (ours, each `--data` file's); the union as the default graph;
+`--store PATH` on disk; the CLI."""
 
 from __future__ import annotations
 
@@ -54,26 +55,70 @@ def ask(client, query: str) -> bool:
     return response.json()["boolean"]
 
 
-def test_extra_files_are_served_beside_our_graph_on_disk(disk_client, data_files):
-    for subject in ("flanders", "brussels", "loose", "jsonld", "rdfxml"):
-        assert ask(disk_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject  # in the default graph
-    assert ask(disk_client, f"ASK {{ GRAPH <{EX}g1> {{ <{EX}wallonia> ?p ?o }} }}")  # TriG keeps its names
-    assert ask(disk_client, f"ASK {{ GRAPH <{EX}g2> {{ <{EX}dg> ?p ?o }} }}")  # N-Quads keeps its names
-    assert not ask(disk_client, f"ASK {{ <{EX}wallonia> ?p ?o }}")
-    stats = data_files[0].resolve().as_uri()
-    assert ask(disk_client, f"ASK {{ GRAPH <{stats}> {{ <{EX}flanders> ?p ?o }} }}")  # a triple file's own graph
-    assert ask(disk_client, f"ASK {{ GRAPH <{DATASET}> {{ ?m a <https://w3id.org/inclusion-kg/ontology#SupportMeasure> }} }}")
+FILE_TRIPLES = 7  # the triples of FILES, in all their graphs
+
+
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def data_client(request, make_app, data_files, tmp_path_factory):
+    if request.param == "memory":
+        return TestClient(make_app(data=tuple(data_files)))
+    return request.getfixturevalue("disk_client")
+
+
+def count(client, query: str, **dataset) -> int:
+    response = client.get("/sparql", params={"query": query, **dataset})
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_extra_files_are_served_beside_our_graph(data_client, data_files):
+    for subject in ("flanders", "brussels", "loose", "jsonld", "rdfxml", "wallonia", "dg"):
+        assert ask(data_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject  # the union default graph
+    assert ask(data_client, f"ASK {{ GRAPH <{EX}g1> {{ <{EX}wallonia> ?p ?o }} }}")  # TriG keeps its names
+    assert ask(data_client, f"ASK {{ GRAPH <{EX}g2> {{ <{EX}dg> ?p ?o }} }}")  # N-Quads keeps its names
+    stats, trig = data_files[0].resolve().as_uri(), data_files[2].resolve().as_uri()
+    assert ask(data_client, f"ASK {{ GRAPH <{stats}> {{ <{EX}flanders> ?p ?o }} }}")  # a triple file's own graph
+    assert ask(data_client, f"ASK {{ GRAPH <{trig}> {{ <{EX}loose> ?p ?o }} }}")  # TriG's default graph: the file's
+    assert not ask(data_client, f"ASK {{ GRAPH <{trig}> {{ <{EX}wallonia> ?p ?o }} }}")
+    assert ask(data_client, f"ASK {{ GRAPH <{DATASET}> {{ ?m a <https://w3id.org/inclusion-kg/ontology#SupportMeasure> }} }}")
     # researchers join their data with ours in one query
-    joined = disk_client.get(
+    joined = data_client.get(
         "/sparql",
         params={"query": f"SELECT ?n WHERE {{ <{EX}flanders> <{EX}population> ?n . ?r a ?type }} LIMIT 1"},
     )
     assert joined.json()["results"]["bindings"][0]["n"]["value"] == "6821770"
 
 
-def test_disk_store_health_counts_every_triple(disk_client):
-    health = disk_client.get("/health").json()
-    assert health["triples"] == 2 * health["graph_triples"] + 10  # triple files twice (default + own graph)
+def test_each_triple_is_stored_once_in_a_named_graph(data_client):
+    health = data_client.get("/health").json()
+    assert health["triples"] == health["graph_triples"] + FILE_TRIPLES
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert count(data_client, everything) == health["triples"]  # the union of the named graphs
+    in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(data_client, in_graphs) == health["triples"]  # nothing in the store's own default graph
+    ours = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
+    assert count(data_client, ours) == health["graph_triples"]
+
+
+def test_a_protocol_dataset_or_from_still_chooses_the_default_graph(data_client, data_files):
+    stats = data_files[0].resolve().as_uri()
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graph_triples = data_client.get("/health").json()["graph_triples"]
+    assert count(data_client, everything, **{"default-graph-uri": str(DATASET)}) == graph_triples
+    assert count(data_client, everything, **{"default-graph-uri": [stats, f"{EX}g1"]}) == 2
+    assert count(data_client, everything, **{"named-graph-uri": stats}) == 0  # default graph: none given
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{stats}> WHERE {{ ?s ?p ?o }}") == 1
+    assert count(data_client, f"select (count(*) as ?n) from <{DATASET}> from <{stats}> {{ ?s ?p ?o }}") == (
+        graph_triples + 1
+    )
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{EX}g1> WHERE {{ ?s ?p ?o }}") == 0
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{EX}g1> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 1
+    # the protocol dataset replaces the query's FROM
+    protocol = {"default-graph-uri": f"{EX}g2"}
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{stats}> WHERE {{ ?s ?p ?o }}", **protocol) == 1
+    assert not ask(data_client, f"ASK FROM <{EX}g2> {{ <{EX}flanders> ?p ?o }}")
+    # "from" in a string, an IRI or a prefixed name is no FROM clause: the union default graph stays
+    assert ask(data_client, f'PREFIX from: <{EX}> ASK {{ <{EX}flanders> from:population ?o FILTER(?o != "from") }}')
 
 
 def test_unknown_or_missing_files_are_refused(tmp_path):
@@ -127,11 +172,34 @@ def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
     first = build_store(graph, location, (extra,))
     marker = (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns
     again = build_store(graph, location, (extra,))  # e.g. the second HTTP worker of `serve --workers 2`
-    assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (4, first.data_digest)
+    assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (2, first.data_digest)
     assert (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns == marker  # not rebuilt
     extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
     changed = build_store(graph, location, (extra,))
-    assert changed.quads == 6 and changed.data_digest != first.data_digest
+    assert changed.quads == 3 and changed.data_digest != first.data_digest
+
+
+def test_a_disk_store_of_the_old_layout_is_rebuilt(tmp_path):
+    """A store written when every triple was stored twice (marker without the layout) is rebuilt, once each."""
+    from rdflib import Graph, Literal, URIRef
+
+    from inclusion_kg.store import LAYOUT, build_store
+
+    graph = Graph()
+    graph.add((URIRef(f"{EX}a"), URIRef(f"{EX}p"), Literal(1)))
+    location = tmp_path / "store"
+    build_store(graph, str(location), source_version="v1")
+    marker = location / "inclusion-kg.content"
+    old_key = marker.read_text().removeprefix(LAYOUT)
+    assert old_key != marker.read_text()
+    store = pyoxigraph.Store(str(location))
+    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"{EX}a"), pyoxigraph.NamedNode(f"{EX}p"), pyoxigraph.Literal(1)))
+    del store  # the old layout: our triple also in the default graph
+    marker.write_text(old_key)
+    rebuilt = build_store(graph, str(location), source_version="v1")
+    assert rebuilt.quads == 1 and marker.read_text().startswith(LAYOUT)
+    reader = pyoxigraph.Store.read_only(str(location))
+    assert [q.graph_name for q in reader] == [pyoxigraph.NamedNode(str(DATASET))]
 
 
 def test_the_disk_store_key_ignores_blank_node_names(tmp_path):
@@ -146,4 +214,16 @@ def test_the_disk_store_key_ignores_blank_node_names(tmp_path):
     marker = tmp_path / "store" / "inclusion-kg.content"
     written = marker.stat().st_mtime_ns
     again = build_store(Graph().parse(data=turtle, format="turtle"), location, source_version="v1")
-    assert marker.stat().st_mtime_ns == written and again.quads == 4
+    assert marker.stat().st_mtime_ns == written and again.quads == 2
+
+
+def test_validate_reads_a_non_turtle_file_from_its_own_graph(data_files):
+    """`validate FILE` parses JSON-LD, RDF/XML, N-Triples, TriG with `load_files`: the file's graph is what it checks."""
+    from rdflib import Graph, URIRef
+
+    from inclusion_kg.graph import _parse_other
+
+    for path, subject in ((data_files[1], "brussels"), (data_files[4], "jsonld"), (data_files[2], "loose")):
+        graph = Graph()
+        _parse_other(graph, path)
+        assert len(graph) == 1 and (URIRef(f"{EX}{subject}"), None, None) in graph, path.name

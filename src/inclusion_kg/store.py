@@ -1,8 +1,9 @@
 """The served dataset in an embedded Oxigraph store, built once at start-up.
 
-Our validated graph is the default graph and also the named graph `namespaces.DATASET`. Files given with
-`serve --data` are served beside it: triples (Turtle, N-Triples, JSON-LD, RDF/XML) go to the default graph
-and to a named graph named by the file's `file:` IRI; quads (TriG, N-Quads) keep their graph names.
+Every triple is stored once, in a named graph: our validated graph in `namespaces.DATASET`, each file given
+with `serve --data` in a graph named by the file's `file:` IRI (TriG and N-Quads keep their graph names; their
+default-graph triples go to the file's graph). The store's own default graph stays empty: a query without a
+dataset sees the union of the named graphs (`sparql/worker.py`, Fuseki's unionDefaultGraph).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ EXTENSIONS = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
+
+
+LAYOUT = "named-graphs-only:"  # prefix of the on-disk marker's key (see build_store)
 
 
 class DataFileError(ValueError):
@@ -85,9 +89,8 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool
         except UnsafeRdfError as error:
             raise DataFileError(f"{path}: refused: {error}") from None
         try:
-            load(data, format=fmt, base_iri=base)
-            if not fmt.supports_datasets:
-                load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
+            # to_graph: where the file's default-graph triples go; a TriG/N-Quads quad keeps its graph name
+            load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
         except (SyntaxError, ValueError) as error:
             message = str(error)
             if kind == "rdfxml" and "line" not in message and (where := xml_error_position(data)):
@@ -109,7 +112,7 @@ def _content_key(source: bytes, extra: tuple[Path, ...]) -> str:
 def build_store(
     graph: Graph, location: str = "memory", extra: tuple[Path, ...] = (), source_version: str = ""
 ) -> BuiltStore:
-    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store.
+    """Put `graph` (in the named graph DATASET) and the `extra` files (each in its own graph) in an Oxigraph store.
 
     On disk, the store is rebuilt only when its content would change (a marker file holds the content key:
     `source_version`, the hash of the source files, else the graph's N-Triples, and the extra files), so the
@@ -117,9 +120,10 @@ def build_store(
     """
     ours = graph.serialize(format="nt", encoding="utf-8")
     if location != "memory":
+        # the key names the layout: a store written with another layout (each triple twice, before) is rebuilt
         marker = Path(location) / "inclusion-kg.content"
         # rdflib names blank nodes afresh in every process: the source files' hash is the stable key
-        key = _content_key(source_version.encode() if source_version else ours, tuple(extra))
+        key = LAYOUT + _content_key(source_version.encode() if source_version else ours, tuple(extra))
         if marker.exists() and marker.read_text() == key:
             for path in extra:
                 rdf_format(Path(path))  # still refuse what could not be served
@@ -141,7 +145,6 @@ def build_store(
     # as `oxigraph load` does, instead of one transaction per file.
     bulk = location != "memory"
     load = store.bulk_load if bulk else store.load
-    load(ours, format=ox.RdfFormat.N_TRIPLES)
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)
