@@ -4,6 +4,13 @@
 worker that overruns is killed (SIGKILL: it stops using CPU at once) and a fresh one is started in the
 background, so a runaway query costs one respawn and never blocks the server. The wait is a blocking call:
 the HTTP layer runs it in a thread, so the event loop keeps answering /health and other queries.
+
+`run_async(job, timeout)`, what the HTTP layer uses, pipelines: while a worker's current query is young
+(under `PIPELINE_HEAD_AGE`), more jobs from the same event loop are queued on its pipe instead of waiting
+for a free worker. Under load a worker then finds its next job already there and the event loop reads
+several answers per wake-up: on a 2-CPU VM, waking a sleeping process costs more than a small query
+(docs/benchmarks.md). Each job's deadline starts when it reaches the head of its worker's queue; when a
+worker is killed (deadline, client gone) or dies, the jobs queued behind it, not started, go to another.
 """
 
 from __future__ import annotations
@@ -26,6 +33,16 @@ from inclusion_kg.sparql import worker as worker_module
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 120.0
+PIPELINE_HEAD_AGE = 0.02  # seconds: queue behind a worker only while its current query is this young
+
+
+class _Pending:
+    """A job sent (or to be sent) to a worker by `run_async`, and the future its caller awaits."""
+
+    __slots__ = ("job", "timeout", "future")
+
+    def __init__(self, job, timeout: float, future: asyncio.Future):
+        self.job, self.timeout, self.future = job, timeout, future
 
 
 class _Worker:
@@ -45,6 +62,12 @@ class _Worker:
         os.close(from_child_w)
         self.sender = Connection(to_child_w, readable=False)
         self.receiver = Connection(from_child_r, writable=False)
+        # While jobs are pipelined (run_async): the loop that reads the answers, the jobs in order (the head
+        # is running), when the head started and its deadline timer. Touched only in that loop's thread.
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.queue: deque[_Pending] = deque()
+        self.head_started = 0.0
+        self.timer: asyncio.TimerHandle | None = None
 
     def wait_ready(self) -> None:
         try:
@@ -189,6 +212,10 @@ class WorkerPool:
     def _timed_out(self, w: _Worker, timeout: float) -> QueryTimeoutError:
         self.kills += 1
         self._replace(w)  # SIGKILL: the runaway query stops using CPU at once
+        return self._timeout_error(timeout)
+
+    @staticmethod
+    def _timeout_error(timeout: float) -> QueryTimeoutError:
         return QueryTimeoutError(f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped")
 
     def _broken(self, w: _Worker, error: BaseException) -> EngineError:
@@ -212,40 +239,104 @@ class WorkerPool:
         return answer
 
     async def run_async(self, job: worker_module.Job, timeout: float) -> tuple:
-        """`run` for the event loop: waits for a worker and on its pipe without a thread."""
+        """`run` for the event loop: the job goes to an idle worker, or is queued behind a young query."""
         if self._closed:
             await run_in_threadpool(self.open)
-        w = await self._acquire_async(timeout)
+        pending = _Pending(job, timeout, asyncio.get_running_loop().create_future())
+        await self._submit(pending)
+        try:
+            return await pending.future
+        except asyncio.CancelledError:  # the client went away: stop the work it asked for
+            self._abandon(pending)
+            raise
+
+    async def _submit(self, pending: _Pending) -> None:
         loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = w.receiver.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-        outcome = "ready"
+        with self._lock:
+            w = self._free.pop() if self._free else self._young_worker(loop)
+        if w is None:
+            w = await self._acquire_async(pending.timeout)
+        if w.loop is None:  # an idle worker: this loop reads its answers until its queue drains
+            w.loop = loop
+            loop.add_reader(w.receiver.fileno(), self._on_answers, w)
+            os.set_blocking(w.receiver.fileno(), True)  # a large answer is read whole, never half
+        w.queue.append(pending)
+        if len(w.queue) == 1:
+            self._start_head(w)
         try:
-            w.send(job)
-            await asyncio.wait_for(ready, timeout)
-        except TimeoutError:
-            outcome = "timeout"
-        except asyncio.CancelledError:
-            outcome = "cancelled"
-        except OSError:
-            outcome = "broken"
-        finally:
-            loop.remove_reader(fd)  # before the pipe may be closed: its number could be reused
-            os.set_blocking(fd, True)  # add_reader made it non-blocking: a large answer would fail half-read
-        if outcome == "timeout":
-            raise self._timed_out(w, timeout)
-        if outcome == "cancelled":  # the client went away: stop the work it asked for
-            self._replace(w)
-            raise asyncio.CancelledError()
-        try:
-            if outcome == "broken":
-                raise BrokenPipeError()
-            answer = w.receiver.recv()
-        except (EOFError, OSError) as error:
-            raise self._broken(w, error) from None
+            w.send(pending.job)
+        except OSError as error:
+            self._fail(w, EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})"))
+
+    def _young_worker(self, loop) -> _Worker | None:
+        """The worker of `loop` with the shortest queue whose current query started under
+        PIPELINE_HEAD_AGE ago (caller holds the lock)."""
+        now = loop.time()
+        young = [w for w in self._all if w.loop is loop and now - w.head_started < PIPELINE_HEAD_AGE]
+        return min(young, key=lambda w: len(w.queue)) if young else None
+
+    def _start_head(self, w: _Worker) -> None:
+        head = w.queue[0]
+        w.head_started = w.loop.time()
+        w.timer = w.loop.call_later(head.timeout, self._head_timed_out, w, head)
+
+    def _on_answers(self, w: _Worker) -> None:
+        """Readable pipe: resolve the head job with each answer there, start the next one."""
+        while w.queue:
+            try:
+                if not w.receiver.poll(0):
+                    return
+                answer = w.receiver.recv()
+            except (EOFError, OSError) as error:
+                self._fail(w, EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})"))
+                return
+            head = w.queue.popleft()
+            w.timer.cancel()
+            if not head.future.done():
+                head.future.set_result(answer)
+            if w.queue:
+                self._start_head(w)
+        self._detach(w)
         self._release(w)
-        return answer
+
+    def _detach(self, w: _Worker) -> None:
+        if w.timer is not None:
+            w.timer.cancel()
+        if w.loop is not None:
+            if not w.loop.is_closed():  # before the pipe may be closed: its number is reused
+                w.loop.remove_reader(w.receiver.fileno())
+            w.loop = None
+
+    def _head_timed_out(self, w: _Worker, head: _Pending) -> None:
+        if w.queue and w.queue[0] is head:
+            self.kills += 1
+            self._fail(w, self._timeout_error(head.timeout))  # SIGKILL: the runaway stops using CPU at once
+
+    def _abandon(self, pending: _Pending) -> None:
+        """A caller went away: kill the worker running its job; a job still queued is just dropped."""
+        with self._lock:
+            owner = next((w for w in self._all if w.queue and w.queue[0] is pending), None)
+        if owner is not None:
+            self._fail(owner, None)
+
+    def _fail(self, w: _Worker, error: BaseException | None) -> None:
+        """Kill `w`: its head job gets `error`, the jobs queued behind it (not started) go to other workers."""
+        self._detach(w)
+        head, *waiting = w.queue
+        w.queue.clear()
+        self._replace(w)
+        if error is not None and not head.future.done():
+            head.future.set_exception(error)
+        for pending in waiting:
+            if not pending.future.done():
+                asyncio.get_running_loop().create_task(self._resubmit(pending))
+
+    async def _resubmit(self, pending: _Pending) -> None:
+        try:
+            await self._submit(pending)
+        except Exception as error:  # noqa: BLE001 - e.g. every worker busy: the caller gets it
+            if not pending.future.done():
+                pending.future.set_exception(error)
 
     def close(self) -> None:
         with self._lock:
@@ -253,5 +344,24 @@ class WorkerPool:
             workers = list(self._all)
             self._all.clear()
             self._free.clear()
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
         for w in workers:
-            w.kill()
+            if w.loop is not None and w.loop is not current:
+                try:  # its pipe is registered in that loop: stop it there
+                    w.loop.call_soon_threadsafe(self._stop_pipelined, w)
+                    continue
+                except RuntimeError:  # that loop is closed
+                    pass
+            self._stop_pipelined(w)
+
+    def _stop_pipelined(self, w: _Worker) -> None:
+        waiting = list(w.queue)
+        w.queue.clear()
+        self._detach(w)
+        w.kill()
+        for pending in waiting:
+            if not pending.future.done():
+                pending.future.set_exception(EngineError("the server is stopping; try again in a moment"))
