@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import threading
 import time
 
@@ -107,3 +108,32 @@ def test_when_every_worker_is_busy_a_query_waits_then_gets_503(slow):
         thread.join(30)
     assert sorted(results) in ([503, 504, 504], [504, 504, 504])
     assert httpx.get(f"{url}/health", timeout=5).status_code == 200
+
+
+def test_a_replacement_that_cannot_start_is_retried_and_health_says_so(make_app):
+    """A real fault: the killed worker's replacement cannot open the store (its dump is gone); the pool keeps
+    trying, /health reports it degraded meanwhile, and serves again once the store can be opened."""
+    from fastapi.testclient import TestClient
+
+    app = make_app(query_timeout=1.0, query_workers=1)
+    dump = Path(app.state.store.spec.dump)
+    hidden = dump.with_suffix(".hidden")
+    with TestClient(app) as client:
+        assert client.get("/health").json()["query_workers"]["ready"] == 1
+        dump.rename(hidden)
+        try:
+            assert client.post("/sparql", data={"query": HEAVY}).status_code == 504
+            deadline = time.monotonic() + 30
+            while (health := client.get("/health").json())["query_workers"]["restart_failures"] < 1:
+                assert time.monotonic() < deadline, health
+                time.sleep(0.1)
+            assert health["status"] == "degraded" and health["query_workers"]["ready"] == 0
+        finally:
+            hidden.rename(dump)
+        deadline = time.monotonic() + 60
+        while (health := client.get("/health").json())["status"] != "ok":
+            assert time.monotonic() < deadline, health
+            time.sleep(0.2)
+        assert health["query_workers"]["ready"] == 1
+        answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "application/json"})
+        assert answer.json()["boolean"] is True

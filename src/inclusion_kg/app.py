@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict:
         body = {
             "status": "ok",
-            "triples": store.quads,  # in the store: our graph twice (default + named graph) and --data
+            "triples": store.quads,  # in the store: our graph and the --data files, each triple once
             "graph_triples": store.graph_triples,
             "data_version": version,
             "version": __version__,
@@ -86,6 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             body["store"] = probe()
             if body["store"]["status"] != "up":
                 body["status"] = "degraded"  # still 200; queries answer 503 until the store is back
+        if (status := getattr(engine.pool, "status", None)) is not None:  # the embedded store's query workers
+            body["query_workers"] = status()
+            if body["query_workers"]["ready"] < body["query_workers"]["size"]:
+                body["status"] = "degraded"  # a killed worker is being replaced: fewer queries run at once
         reloader = getattr(app.state, "reloader", None)  # reload.py: the last reload, ok or failed
         if reloader is not None and reloader.status is not None:
             body["reload"] = reloader.status

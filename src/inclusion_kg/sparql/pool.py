@@ -16,85 +16,21 @@ worker is killed (deadline, client gone) or dies, the jobs queued behind it, not
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
-import subprocess
-import sys
 import threading
+import time
 from collections import deque
-from dataclasses import asdict
-from multiprocessing.connection import Connection
 
 from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.errors import EngineError, QueryTimeoutError, ServiceBusyError
 from inclusion_kg.sparql import worker as worker_module
+from inclusion_kg.sparql.process import PendingJob, WorkerProcess
 
 log = logging.getLogger(__name__)
-START_TIMEOUT = 120.0
+RESTART_FIRST_DELAY, RESTART_MAX_DELAY = 0.5, 30.0  # seconds between attempts to replace a killed worker
 PIPELINE_HEAD_AGE = 0.02  # seconds: queue behind a worker only while its current query is this young
-
-
-class _Pending:
-    """A job sent (or to be sent) to a worker by `run_async`, and the future its caller awaits."""
-
-    __slots__ = ("job", "timeout", "future")
-
-    def __init__(self, job, timeout: float, future: asyncio.Future):
-        self.job, self.timeout, self.future = job, timeout, future
-
-
-class _Worker:
-    """`python -m inclusion_kg.sparql.worker` (a fresh interpreter: never fork a threaded server), talking
-    over two pipes of its own; stdout and stderr stay free for logs."""
-
-    def __init__(self, spec: worker_module.StoreSpec):
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "inclusion_kg.sparql.worker", str(to_child_r), str(from_child_w),
-             json.dumps(asdict(spec))],
-            pass_fds=(to_child_r, from_child_w),
-            stdin=subprocess.DEVNULL,
-        )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.sender = Connection(to_child_w, readable=False)
-        self.receiver = Connection(from_child_r, writable=False)
-        # While jobs are pipelined (run_async): the loop that reads the answers, the jobs in order (the head
-        # is running), when the head started and its deadline timer. Touched only in that loop's thread.
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.queue: deque[_Pending] = deque()
-        self.head_started = 0.0
-        self.timer: asyncio.TimerHandle | None = None
-
-    def wait_ready(self) -> None:
-        try:
-            ready = self.receiver.poll(START_TIMEOUT)
-            message = self.receiver.recv() if ready else None
-        except (EOFError, OSError):
-            message = None
-        if not message or message[0] != "ready":
-            self.kill()
-            raise EngineError(f"a query worker failed to start ({message or 'no answer'})")
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid
-
-    def send(self, job) -> None:
-        self.sender.send(job)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.sender.close()
-        self.receiver.close()
 
 
 class WorkerPool:
@@ -103,13 +39,14 @@ class WorkerPool:
     def __init__(self, spec: worker_module.StoreSpec, size: int):
         self.spec = spec
         self.size = size
-        self._free: list[_Worker] = []
-        self._all: set[_Worker] = set()
+        self._free: list[WorkerProcess] = []
+        self._all: set[WorkerProcess] = set()
         self._lock = threading.Lock()
         self._ready = threading.Condition(self._lock)
         self._async_waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = deque()
         self._closed = True
         self.kills = 0
+        self._restart_failures = 0  # failed attempts to start a replacement worker (it keeps trying)
         self.open()
 
     def open(self) -> None:
@@ -117,7 +54,7 @@ class WorkerPool:
         with self._lock:
             if not self._closed:
                 return
-            workers = [_Worker(self.spec) for _ in range(self.size)]  # start together: parallel start-up
+            workers = [WorkerProcess(self.spec) for _ in range(self.size)]  # start together: parallel start-up
             for w in workers:
                 w.wait_ready()
             self._all.update(workers)
@@ -129,8 +66,14 @@ class WorkerPool:
         with self._lock:
             return sorted(w.pid for w in self._all if w.pid)
 
+    def status(self) -> dict:
+        """For /health: workers ready out of the pool's size, and how many replacements failed to start."""
+        with self._lock:
+            ready = len(self._all)
+        return {"ready": ready, "size": self.size, "kills": self.kills, "restart_failures": self._restart_failures}
+
     # -- borrowing and giving back ---------------------------------------------------------------------
-    def _release(self, w: _Worker) -> None:
+    def _release(self, w: WorkerProcess) -> None:
         """Give `w` to the oldest waiting coroutine, else to a waiting thread or the free list."""
         with self._lock:
             if self._closed:
@@ -146,7 +89,7 @@ class WorkerPool:
             self._free.append(w)
             self._ready.notify()
 
-    def _deliver(self, future: asyncio.Future, w: _Worker) -> None:
+    def _deliver(self, future: asyncio.Future, w: WorkerProcess) -> None:
         if future.done():  # the waiter gave up meanwhile: pass the worker on
             self._release(w)
         else:
@@ -155,13 +98,13 @@ class WorkerPool:
     def _busy(self, timeout: float) -> ServiceBusyError:
         return ServiceBusyError(f"every query worker stayed busy for {timeout:g} s; try again in a moment")
 
-    def _acquire(self, timeout: float) -> _Worker:
+    def _acquire(self, timeout: float) -> WorkerProcess:
         with self._ready:
             if not self._ready.wait_for(lambda: self._free, timeout):
                 raise self._busy(timeout)
             return self._free.pop()
 
-    async def _acquire_async(self, timeout: float) -> _Worker:
+    async def _acquire_async(self, timeout: float) -> WorkerProcess:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._free:
@@ -186,7 +129,7 @@ class WorkerPool:
             future.cancel()  # a later delivery sees it done and passes the worker on
             raise
 
-    def _replace(self, dead: _Worker) -> None:
+    def _replace(self, dead: WorkerProcess) -> None:
         with self._lock:
             self._all.discard(dead)
         dead.kill()
@@ -194,12 +137,19 @@ class WorkerPool:
             return
 
         def start() -> None:
-            try:
-                fresh = _Worker(self.spec)
-                fresh.wait_ready()
-            except Exception:  # noqa: BLE001 - logged; the pool runs one worker short
-                log.exception("could not start a replacement query worker")
-                return
+            delay = RESTART_FIRST_DELAY
+            while True:
+                try:
+                    fresh = WorkerProcess(self.spec)
+                    fresh.wait_ready()
+                    break
+                except Exception:  # noqa: BLE001 - logged; the pool runs one short until a retry succeeds
+                    log.exception("could not start a replacement query worker; trying again in %g s", delay)
+                self._restart_failures += 1
+                time.sleep(delay)
+                delay = min(delay * 2, RESTART_MAX_DELAY)
+                if self._closed:
+                    return
             with self._lock:
                 if self._closed:
                     fresh.kill()
@@ -209,7 +159,7 @@ class WorkerPool:
 
         threading.Thread(target=start, name="query-worker-start", daemon=True).start()
 
-    def _timed_out(self, w: _Worker, timeout: float) -> QueryTimeoutError:
+    def _timed_out(self, w: WorkerProcess, timeout: float) -> QueryTimeoutError:
         self.kills += 1
         self._replace(w)  # SIGKILL: the runaway query stops using CPU at once
         return self._timeout_error(timeout)
@@ -218,7 +168,7 @@ class WorkerPool:
     def _timeout_error(timeout: float) -> QueryTimeoutError:
         return QueryTimeoutError(f"the query timed out: it ran for more than {timeout:g} s (the limit) and was stopped")
 
-    def _broken(self, w: _Worker, error: BaseException) -> EngineError:
+    def _broken(self, w: WorkerProcess, error: BaseException) -> EngineError:
         self._replace(w)
         return EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})")
 
@@ -242,7 +192,7 @@ class WorkerPool:
         """`run` for the event loop: the job goes to an idle worker, or is queued behind a young query."""
         if self._closed:
             await run_in_threadpool(self.open)
-        pending = _Pending(job, timeout, asyncio.get_running_loop().create_future())
+        pending = PendingJob(job, timeout, asyncio.get_running_loop().create_future())
         await self._submit(pending)
         try:
             return await pending.future
@@ -250,7 +200,7 @@ class WorkerPool:
             self._abandon(pending)
             raise
 
-    async def _submit(self, pending: _Pending) -> None:
+    async def _submit(self, pending: PendingJob) -> None:
         loop = asyncio.get_running_loop()
         with self._lock:
             w = self._free.pop() if self._free else self._young_worker(loop)
@@ -268,19 +218,19 @@ class WorkerPool:
         except OSError as error:
             self._fail(w, EngineError(f"the query worker stopped unexpectedly ({type(error).__name__})"))
 
-    def _young_worker(self, loop) -> _Worker | None:
+    def _young_worker(self, loop) -> WorkerProcess | None:
         """The worker of `loop` with the shortest queue whose current query started under
         PIPELINE_HEAD_AGE ago (caller holds the lock)."""
         now = loop.time()
         young = [w for w in self._all if w.loop is loop and now - w.head_started < PIPELINE_HEAD_AGE]
         return min(young, key=lambda w: len(w.queue)) if young else None
 
-    def _start_head(self, w: _Worker) -> None:
+    def _start_head(self, w: WorkerProcess) -> None:
         head = w.queue[0]
         w.head_started = w.loop.time()
         w.timer = w.loop.call_later(head.timeout, self._head_timed_out, w, head)
 
-    def _on_answers(self, w: _Worker) -> None:
+    def _on_answers(self, w: WorkerProcess) -> None:
         """Readable pipe: resolve the head job with each answer there, start the next one."""
         while w.queue:
             try:
@@ -299,7 +249,7 @@ class WorkerPool:
         self._detach(w)
         self._release(w)
 
-    def _detach(self, w: _Worker) -> None:
+    def _detach(self, w: WorkerProcess) -> None:
         if w.timer is not None:
             w.timer.cancel()
         if w.loop is not None:
@@ -307,19 +257,19 @@ class WorkerPool:
                 w.loop.remove_reader(w.receiver.fileno())
             w.loop = None
 
-    def _head_timed_out(self, w: _Worker, head: _Pending) -> None:
+    def _head_timed_out(self, w: WorkerProcess, head: PendingJob) -> None:
         if w.queue and w.queue[0] is head:
             self.kills += 1
             self._fail(w, self._timeout_error(head.timeout))  # SIGKILL: the runaway stops using CPU at once
 
-    def _abandon(self, pending: _Pending) -> None:
+    def _abandon(self, pending: PendingJob) -> None:
         """A caller went away: kill the worker running its job; a job still queued is just dropped."""
         with self._lock:
             owner = next((w for w in self._all if w.queue and w.queue[0] is pending), None)
         if owner is not None:
             self._fail(owner, None)
 
-    def _fail(self, w: _Worker, error: BaseException | None) -> None:
+    def _fail(self, w: WorkerProcess, error: BaseException | None) -> None:
         """Kill `w`: its head job gets `error`, the jobs queued behind it (not started) go to other workers."""
         self._detach(w)
         head, *waiting = w.queue
@@ -331,7 +281,7 @@ class WorkerPool:
             if not pending.future.done():
                 asyncio.get_running_loop().create_task(self._resubmit(pending))
 
-    async def _resubmit(self, pending: _Pending) -> None:
+    async def _resubmit(self, pending: PendingJob) -> None:
         try:
             await self._submit(pending)
         except Exception as error:  # noqa: BLE001 - e.g. every worker busy: the caller gets it
@@ -357,7 +307,7 @@ class WorkerPool:
                     pass
             self._stop_pipelined(w)
 
-    def _stop_pipelined(self, w: _Worker) -> None:
+    def _stop_pipelined(self, w: WorkerProcess) -> None:
         waiting = list(w.queue)
         w.queue.clear()
         self._detach(w)
