@@ -1,6 +1,6 @@
 """Benchmark GET /eligibility with wrk (the load tool of bench/run.py), 8 concurrent clients by default.
 
-    .venv/bin/python bench/eligibility.py [--duration 10] [--connections 8] [--rounds 3]
+    .venv/bin/python bench/eligibility.py [--duration 10] [--connections 8] [--rounds 3] [--against REV]
 
 Starts `inclusion-kg serve` on a free loopback port and loads it with a mix of eligibility questions: every
 region x contract type (broad and narrow) x quota reached / not / unknown, with organisation types,
@@ -10,6 +10,10 @@ appointments and months of inactivity (300 distinct questions), in two modes:
 - `distinct`: a different employment rate in every request (0.03 + a unique tiny amount), so every request
   is a new question and eligibility.rq runs each time.
 Prints a Markdown table (medians over rounds) and writes bench/results/eligibility.json.
+
+`--against REV` also starts a second server whose queries/eligibility.rq is the one of git revision REV (the
+same code and data; `INCLUSION_KG_HOME` points it at a copy of the project folder with that query) and
+interleaves the runs of both, round by round, so that the two are measured under the same machine load.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import argparse
 import itertools
 import json
 import statistics
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +72,28 @@ def wait_up(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
     raise RuntimeError("the server did not start")
 
 
+def home_with_query(revision: str, folder: Path) -> Path:
+    """A project folder (links to ours) whose queries/eligibility.rq is the one of `revision`."""
+    root = HERE.parent
+    home = folder / "home"
+    home.mkdir()
+    for name in ("ontology", "data", "shapes"):
+        (home / name).symlink_to(root / name)
+    shutil.copytree(root / "queries", home / "queries")
+    text = subprocess.run(["git", "show", f"{revision}:queries/eligibility.rq"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    (home / "queries" / "eligibility.rq").write_text(text, encoding="utf-8")
+    return home
+
+
+def start(args, home: Path | None = None) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    env = {**os.environ, "INCLUSION_KG_HOME": str(home)} if home else None
+    server = subprocess.Popen([BIN / "inclusion-kg", "serve", "--port", str(port), "--workers", str(args.workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)  # fmt: skip
+    return f"http://127.0.0.1:{port}", server
+
+
 def run(url: str, distinct: bool, args, work: Path) -> dict:
     """One wrk run over the question mix, with bench/run.py's runner."""
     script = work / f"eligibility-{'distinct' if distinct else 'repeated'}.lua"
@@ -79,28 +107,37 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1, help="HTTP worker processes of the server")
+    parser.add_argument("--against", help="git revision whose eligibility.rq a second server runs, interleaved")
     parser.add_argument("--out", default=str(HERE / "results" / "eligibility.json"))
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([BIN / "inclusion-kg", "serve", "--port", str(port), "--workers", str(args.workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    results: dict[str, list[dict]] = {"repeated": [], "distinct": []}
-    try:
-        wait_up(url, server)
-        for path in questions(False):  # every question answers 200 before it is timed
-            assert httpx.get(url + path, timeout=30).status_code == 200, path
-        with tempfile.TemporaryDirectory() as folder:
-            work = Path(folder)
-            for _ in range(args.rounds):
-                for mode in ("repeated", "distinct"):
-                    results[mode].append(run(url, mode == "distinct", args, work))
-    finally:
-        server.terminate()
-        server.wait(30)
+    modes = ("repeated", "distinct")
+    results: dict[str, list[dict]] = {}
+    servers: dict[str, tuple[str, subprocess.Popen]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        try:
+            servers["working copy"] = start(args)
+            if args.against:
+                servers[args.against] = start(args, home_with_query(args.against, work))
+            for name, (url, server) in servers.items():
+                wait_up(url, server)
+                for path in questions(False):  # every question answers 200 before it is timed
+                    assert httpx.get(url + path, timeout=30).status_code == 200, (name, path)
+            for number in range(args.rounds):
+                order = list(servers.items())
+                if number % 2:
+                    order.reverse()  # neither server always runs first
+                for mode in modes:
+                    for name, (url, _) in order:
+                        key = f"{mode} ({name})" if args.against else mode
+                        results.setdefault(key, []).append(run(url, mode == "distinct", args, work))
+        finally:
+            for _, server in servers.values():
+                server.terminate()
+                server.wait(30)
     table = ["| mode | requests/s | p50 ms | p90 ms | p99 ms | non-2xx |", "|---|---:|---:|---:|---:|---:|"]
     summary = {}
-    for mode, runs in results.items():
+    for mode, runs in sorted(results.items()):
         median = {key: statistics.median(r[key] for r in runs)
                   for key in ("requests_per_second", "p50_ms", "p90_ms", "p99_ms")}  # fmt: skip
         median["non_2xx"] = sum(r["non_2xx"] for r in runs)
