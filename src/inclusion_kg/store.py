@@ -69,6 +69,16 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return fmt
 
 
+def _hash_file(digest, path: Path) -> None:
+    """Feed a file to `digest` in chunks: a 10M-triple file is not held in memory (twice) to be hashed."""
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
+
+
 def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool = False) -> str:
     """Load extra RDF files into `store` (`bulk`: with `Store.bulk_load`, not transactional, for a store being
     built on disk); return a digest of their content."""
@@ -77,20 +87,24 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool
     for path in paths:
         path = Path(path)
         fmt = rdf_format(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
-        digest.update(path.name.encode() + b"\0" + data)
+        digest.update(path.name.encode() + b"\0")
+        _hash_file(digest, path)
         base = path.resolve().as_uri()
+        # to_graph: where the file's default-graph triples go; a TriG/N-Quads quad keeps its graph name
+        options = {"format": fmt, "base_iri": base, "to_graph": ox.NamedNode(base)}
         kind = {ox.RdfFormat.RDF_XML: "rdfxml", ox.RdfFormat.JSON_LD: "jsonld"}.get(fmt, "")
+        data = b""
         try:
-            check_rdf_bytes(data, kind)  # parser bombs (entity expansion, deep JSON) would abort the process
+            if kind:  # parser bombs (entity expansion, deep JSON) would abort the process: checked first
+                data = path.read_bytes()
+                check_rdf_bytes(data, kind)
+                load(data, **options)
+            else:  # the line-based formats are parsed from the file (streamed), not from a copy in memory
+                load(path=str(path), **options)
         except UnsafeRdfError as error:
             raise DataFileError(f"{path}: refused: {error}") from None
-        try:
-            # to_graph: where the file's default-graph triples go; a TriG/N-Quads quad keeps its graph name
-            load(data, format=fmt, base_iri=base, to_graph=ox.NamedNode(base))
+        except OSError as error:
+            raise DataFileError(f"{path}: cannot load it ({error})") from error
         except (SyntaxError, ValueError) as error:
             message = str(error)
             if kind == "rdfxml" and "line" not in message and (where := xml_error_position(data)):
@@ -102,10 +116,8 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool
 def _content_key(source: bytes, extra: tuple[Path, ...]) -> str:
     digest = hashlib.sha256(source)
     for path in extra:
-        try:
-            digest.update(b"\0" + str(Path(path)).encode() + b"\0" + Path(path).read_bytes())
-        except OSError as error:
-            raise DataFileError(f"{path}: cannot read it ({error.strerror})") from error
+        digest.update(b"\0" + str(Path(path)).encode() + b"\0")
+        _hash_file(digest, Path(path))
     return digest.hexdigest()
 
 
