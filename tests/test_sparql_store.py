@@ -1,5 +1,6 @@
-"""The store: each triple once, in a named graph (ours, each `--data` file's); the union as the default graph;
-`--store PATH` on disk; the CLI."""
+"""The store: our graph in the default graph and in its named graph; `--data` files stored once, as `oxigraph
+load` stores them (triples in the default graph, a set; TriG/N-Quads graphs by name); `--store PATH` on disk;
+the CLI."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ FILES = {
         '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
         f'xmlns:ex="{EX}"><rdf:Description rdf:about="{EX}rdfxml"><ex:p>from RDF/XML</ex:p></rdf:Description></rdf:RDF>'
     ),
+    # a triple that is also in our graph: the default graph holds it once
+    "overlap.ttl": "<https://w3id.org/inclusion-kg/id/measure/phare-inzetpremie> a "
+    "<https://w3id.org/inclusion-kg/ontology#SupportMeasure> .\n",
 }
 
 
@@ -55,7 +59,8 @@ def ask(client, query: str) -> bool:
     return response.json()["boolean"]
 
 
-FILE_TRIPLES = 7  # the triples of FILES, in all their graphs
+FILE_DEFAULT_TRIPLES = 5  # the triples of FILES in the default graph, besides ours (the overlap is not new)
+FILE_NAMED_TRIPLES = 2  # in the named graphs of graphs.trig and quads.nq
 
 
 @pytest.fixture(scope="module", params=["memory", "disk"])
@@ -72,15 +77,14 @@ def count(client, query: str, **dataset) -> int:
 
 
 def test_extra_files_are_served_beside_our_graph(data_client, data_files):
-    for subject in ("flanders", "brussels", "loose", "jsonld", "rdfxml", "wallonia", "dg"):
-        assert ask(data_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject  # the union default graph
+    for subject in ("flanders", "brussels", "loose", "jsonld", "rdfxml"):
+        assert ask(data_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject  # in the default graph
+    for subject in ("wallonia", "dg"):  # in named graphs only
+        assert not ask(data_client, f"ASK {{ <{EX}{subject}> ?p ?o }}"), subject
     assert ask(data_client, f"ASK {{ GRAPH <{EX}g1> {{ <{EX}wallonia> ?p ?o }} }}")  # TriG keeps its names
     assert ask(data_client, f"ASK {{ GRAPH <{EX}g2> {{ <{EX}dg> ?p ?o }} }}")  # N-Quads keeps its names
-    stats, trig = data_files[0].resolve().as_uri(), data_files[2].resolve().as_uri()
-    assert ask(data_client, f"ASK {{ GRAPH <{stats}> {{ <{EX}flanders> ?p ?o }} }}")  # a triple file's own graph
-    assert ask(data_client, f"ASK {{ GRAPH <{trig}> {{ <{EX}loose> ?p ?o }} }}")  # TriG's default graph: the file's
-    assert not ask(data_client, f"ASK {{ GRAPH <{trig}> {{ <{EX}wallonia> ?p ?o }} }}")
     assert ask(data_client, f"ASK {{ GRAPH <{DATASET}> {{ ?m a <https://w3id.org/inclusion-kg/ontology#SupportMeasure> }} }}")
+    assert not ask(data_client, f"ASK {{ GRAPH <{DATASET}> {{ <{EX}flanders> ?p ?o }} }}")  # ours stays ours
     # researchers join their data with ours in one query
     joined = data_client.get(
         "/sparql",
@@ -89,36 +93,32 @@ def test_extra_files_are_served_beside_our_graph(data_client, data_files):
     assert joined.json()["results"]["bindings"][0]["n"]["value"] == "6821770"
 
 
-def test_each_triple_is_stored_once_in_a_named_graph(data_client):
+def test_the_files_are_stored_once_and_the_default_graph_is_a_set(data_client):
     health = data_client.get("/health").json()
-    assert health["triples"] == health["graph_triples"] + FILE_TRIPLES
+    ours = health["graph_triples"]
+    assert health["triples"] == 2 * ours + FILE_DEFAULT_TRIPLES + FILE_NAMED_TRIPLES
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert count(data_client, everything) == health["triples"]  # the union of the named graphs
+    assert count(data_client, everything) == ours + FILE_DEFAULT_TRIPLES  # the overlapping triple once
     in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    assert count(data_client, in_graphs) == health["triples"]  # nothing in the store's own default graph
-    ours = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
-    assert count(data_client, ours) == health["graph_triples"]
+    assert count(data_client, in_graphs) == ours + FILE_NAMED_TRIPLES
+    in_ours = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
+    assert count(data_client, in_ours) == ours
 
 
-def test_a_protocol_dataset_or_from_still_chooses_the_default_graph(data_client, data_files):
-    stats = data_files[0].resolve().as_uri()
+def test_a_protocol_dataset_or_from_chooses_the_default_graph(data_client):
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    graph_triples = data_client.get("/health").json()["graph_triples"]
-    assert count(data_client, everything, **{"default-graph-uri": str(DATASET)}) == graph_triples
-    assert count(data_client, everything, **{"default-graph-uri": [stats, f"{EX}g1"]}) == 2
-    assert count(data_client, everything, **{"named-graph-uri": stats}) == 0  # default graph: none given
-    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{stats}> WHERE {{ ?s ?p ?o }}") == 1
-    assert count(data_client, f"select (count(*) as ?n) from <{DATASET}> from <{stats}> {{ ?s ?p ?o }}") == (
-        graph_triples + 1
-    )
+    ours = data_client.get("/health").json()["graph_triples"]
+    assert count(data_client, everything, **{"default-graph-uri": str(DATASET)}) == ours
+    assert count(data_client, everything, **{"default-graph-uri": [f"{EX}g1", f"{EX}g2"]}) == 2
+    assert count(data_client, everything, **{"named-graph-uri": f"{EX}g1"}) == 0  # default graph: none given
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{EX}g1> WHERE {{ ?s ?p ?o }}") == 1
+    assert count(data_client, f"select (count(*) as ?n) from <{DATASET}> from <{EX}g1> {{ ?s ?p ?o }}") == ours + 1
     assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{EX}g1> WHERE {{ ?s ?p ?o }}") == 0
     assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{EX}g1> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 1
     # the protocol dataset replaces the query's FROM
     protocol = {"default-graph-uri": f"{EX}g2"}
-    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{stats}> WHERE {{ ?s ?p ?o }}", **protocol) == 1
+    assert count(data_client, f"SELECT (COUNT(*) AS ?n) FROM <{DATASET}> WHERE {{ ?s ?p ?o }}", **protocol) == 1
     assert not ask(data_client, f"ASK FROM <{EX}g2> {{ <{EX}flanders> ?p ?o }}")
-    # "from" in a string, an IRI or a prefixed name is no FROM clause: the union default graph stays
-    assert ask(data_client, f'PREFIX from: <{EX}> ASK {{ <{EX}flanders> from:population ?o FILTER(?o != "from") }}')
 
 
 def test_unknown_or_missing_files_are_refused(tmp_path):
@@ -172,15 +172,15 @@ def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
     first = build_store(graph, location, (extra,))
     marker = (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns
     again = build_store(graph, location, (extra,))  # e.g. the second HTTP worker of `serve --workers 2`
-    assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (2, first.data_digest)
+    assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (3, first.data_digest)
     assert (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns == marker  # not rebuilt
     extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
     changed = build_store(graph, location, (extra,))
-    assert changed.quads == 3 and changed.data_digest != first.data_digest
+    assert changed.quads == 4 and changed.data_digest != first.data_digest
 
 
-def test_a_disk_store_of_the_old_layout_is_rebuilt(tmp_path):
-    """A store written when every triple was stored twice (marker without the layout) is rebuilt, once each."""
+def test_a_disk_store_of_another_layout_is_rebuilt(tmp_path):
+    """A store written with another layout (its marker's key without this layout's prefix) is rebuilt."""
     from rdflib import Graph, Literal, URIRef
 
     from inclusion_kg.store import LAYOUT, build_store
@@ -190,16 +190,15 @@ def test_a_disk_store_of_the_old_layout_is_rebuilt(tmp_path):
     location = tmp_path / "store"
     build_store(graph, str(location), source_version="v1")
     marker = location / "inclusion-kg.content"
-    old_key = marker.read_text().removeprefix(LAYOUT)
-    assert old_key != marker.read_text()
+    other_key = "named-graphs-only:" + marker.read_text().removeprefix(LAYOUT)
     store = pyoxigraph.Store(str(location))
-    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"{EX}a"), pyoxigraph.NamedNode(f"{EX}p"), pyoxigraph.Literal(1)))
-    del store  # the old layout: our triple also in the default graph
-    marker.write_text(old_key)
+    store.remove(pyoxigraph.Quad(pyoxigraph.NamedNode(f"{EX}a"), pyoxigraph.NamedNode(f"{EX}p"), pyoxigraph.Literal(1)))
+    del store  # that layout: our triple in the dataset's graph only
+    marker.write_text(other_key)
     rebuilt = build_store(graph, str(location), source_version="v1")
-    assert rebuilt.quads == 1 and marker.read_text().startswith(LAYOUT)
+    assert rebuilt.quads == 2 and marker.read_text().startswith(LAYOUT)
     reader = pyoxigraph.Store.read_only(str(location))
-    assert [q.graph_name for q in reader] == [pyoxigraph.NamedNode(str(DATASET))]
+    assert sorted(str(q.graph_name) for q in reader) == sorted([str(pyoxigraph.DefaultGraph()), f"<{DATASET}>"])
 
 
 def test_the_disk_store_key_ignores_blank_node_names(tmp_path):
@@ -214,11 +213,12 @@ def test_the_disk_store_key_ignores_blank_node_names(tmp_path):
     marker = tmp_path / "store" / "inclusion-kg.content"
     written = marker.stat().st_mtime_ns
     again = build_store(Graph().parse(data=turtle, format="turtle"), location, source_version="v1")
-    assert marker.stat().st_mtime_ns == written and again.quads == 2
+    assert marker.stat().st_mtime_ns == written and again.quads == 4  # two triples, in both graphs
 
 
-def test_validate_reads_a_non_turtle_file_from_its_own_graph(data_files):
-    """`validate FILE` parses JSON-LD, RDF/XML, N-Triples, TriG with `load_files`: the file's graph is what it checks."""
+def test_validate_reads_a_non_turtle_file_as_serve_loads_it(data_files):
+    """`validate FILE` parses JSON-LD, RDF/XML, N-Triples, TriG with `load_files`: the default graph is what it
+    checks (a TriG file's named graphs are not part of it)."""
     from rdflib import Graph, URIRef
 
     from inclusion_kg.graph import _parse_other

@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict:
         body = {
             "status": "ok",
-            "triples": store.quads,  # in the store: our graph and the --data files, each triple once
+            "triples": store.quads,  # quads in the store: our graph twice (default + named graph) and --data
             "graph_triples": store.graph_triples,
             "data_version": version,
             "version": __version__,

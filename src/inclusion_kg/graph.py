@@ -71,8 +71,7 @@ def _parse_other(graph: Graph, path: Path) -> None:
         load_files(store, [path])  # the same checks and messages as `serve --data`
     except DataFileError as error:
         raise DataParseError(str(error)) from None
-    own = ox.NamedNode(Path(path).resolve().as_uri())  # load_files puts the file's triples in its own graph
-    graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=own), format="nt")
+    graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
 
 
 def data_version(paths: list[Path] | None = None) -> str:

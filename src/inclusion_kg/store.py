@@ -1,9 +1,10 @@
 """The served dataset in an embedded Oxigraph store, built once at start-up.
 
-Every triple is stored once, in a named graph: our validated graph in `namespaces.DATASET`, each file given
-with `serve --data` in a graph named by the file's `file:` IRI (TriG and N-Quads keep their graph names; their
-default-graph triples go to the file's graph). The store's own default graph stays empty: a query without a
-dataset sees the union of the named graphs (`sparql/worker.py`, Fuseki's unionDefaultGraph).
+Our validated graph is the default graph and also the named graph `namespaces.DATASET` (a few thousand
+triples: stored twice). Files given with `serve --data` are stored once, as `oxigraph load` stores them:
+their triples (Turtle, N-Triples, JSON-LD, RDF/XML, and the default graph of TriG and N-Quads) in the
+default graph, beside ours, and TriG/N-Quads named graphs under their names. The default graph is a set of
+triples: one that is in ours and in a file is there once (Oxigraph's union of named graphs would repeat it).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ EXTENSIONS = {
 }
 
 
-LAYOUT = "named-graphs-only:"  # prefix of the on-disk marker's key (see build_store)
+LAYOUT = "default-graph-merged:"  # prefix of the on-disk marker's key: another layout is rebuilt
 
 
 class DataFileError(ValueError):
@@ -90,8 +91,7 @@ def load_files(store: ox.Store, paths: tuple[Path, ...] | list[Path], bulk: bool
         digest.update(path.name.encode() + b"\0")
         _hash_file(digest, path)
         base = path.resolve().as_uri()
-        # to_graph: where the file's default-graph triples go; a TriG/N-Quads quad keeps its graph name
-        options = {"format": fmt, "base_iri": base, "to_graph": ox.NamedNode(base)}
+        options = {"format": fmt, "base_iri": base}  # triples to the default graph; quads keep their graph
         kind = {ox.RdfFormat.RDF_XML: "rdfxml", ox.RdfFormat.JSON_LD: "jsonld"}.get(fmt, "")
         data = b""
         try:
@@ -124,7 +124,7 @@ def _content_key(source: bytes, extra: tuple[Path, ...]) -> str:
 def build_store(
     graph: Graph, location: str = "memory", extra: tuple[Path, ...] = (), source_version: str = ""
 ) -> BuiltStore:
-    """Put `graph` (in the named graph DATASET) and the `extra` files (each in its own graph) in an Oxigraph store.
+    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store.
 
     On disk, the store is rebuilt only when its content would change (a marker file holds the content key:
     `source_version`, the hash of the source files, else the graph's N-Triples, and the extra files), so the
@@ -132,7 +132,6 @@ def build_store(
     """
     ours = graph.serialize(format="nt", encoding="utf-8")
     if location != "memory":
-        # the key names the layout: a store written with another layout (each triple twice, before) is rebuilt
         marker = Path(location) / "inclusion-kg.content"
         # rdflib names blank nodes afresh in every process: the source files' hash is the stable key
         key = LAYOUT + _content_key(source_version.encode() if source_version else ours, tuple(extra))
@@ -157,6 +156,7 @@ def build_store(
     # as `oxigraph load` does, instead of one transaction per file.
     bulk = location != "memory"
     load = store.bulk_load if bulk else store.load
+    load(ours, format=ox.RdfFormat.N_TRIPLES)
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)

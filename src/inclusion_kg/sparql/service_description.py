@@ -30,8 +30,6 @@ def description_graph(endpoint: str, triples: int, named_graphs: list[str] | Non
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    # the default graph (without a dataset in the request or the query) is the union of the named graphs
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for media_type in f.TABLE_TYPES + f.GRAPH_TYPES:
         graph.add((service, SD.resultFormat, URIRef(FORMAT_IRIS[media_type])))
     dataset = BNode("dataset")

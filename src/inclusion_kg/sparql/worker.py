@@ -19,7 +19,6 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from inclusion_kg.sparql import formats
-from inclusion_kg.sparql.safety import tokens
 
 
 @dataclass(frozen=True)
@@ -99,12 +98,6 @@ def run(store: ox.Store, job: Job) -> tuple:
             # A protocol dataset replaces the query's FROM / FROM NAMED entirely (SPARQL 1.1 Protocol 2.1.4).
             options["default_graph"] = _graphs(job.default_graphs or ())
             options["named_graphs"] = _graphs(job.named_graphs or ())
-        elif "from" not in job.query.lower() or not any(
-            kind == "word" and text.upper() == "FROM" for kind, text, _ in tokens(job.query)
-        ):
-            # No dataset at all: the default graph is the union of the named graphs (store.py stores each
-            # triple once, in a named graph). Not with FROM: pyoxigraph's union flag would override it.
-            options["use_default_graph_as_union"] = True
         result = store.query(job.query, base_iri=job.base_iri, **options)
         limit = job.max_rows
         if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
