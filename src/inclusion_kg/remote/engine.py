@@ -31,7 +31,7 @@ from inclusion_kg.namespaces import DATASET, PREFIXES
 from inclusion_kg.remote.location import RemoteStore
 from inclusion_kg.sparql import formats
 from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
-from inclusion_kg.sparql.worker import Job, _BoundedOutput, _TooBig, _used_prefixes
+from inclusion_kg.sparql.worker import Job
 
 TABLE_REQUEST = "application/sparql-results+xml"  # what every store writes the same way
 GRAPH_REQUEST = "application/n-triples"
@@ -138,7 +138,7 @@ class RemoteEngine(QueryEngine):
                     body = self._read(response)
                 self._probe = (time.monotonic(), {"status": "up"})  # /health tells what queries see
                 break
-            except _TooBig:
+            except formats.AnswerTooLarge:
                 return ("too-many", f"the answer is larger than {self.max_bytes} bytes (the limit); add a LIMIT")
             except httpx.ConnectTimeout as error:
                 raise self._unreachable(error) from None
@@ -159,7 +159,7 @@ class RemoteEngine(QueryEngine):
     def _read(self, response: httpx.Response) -> bytes:
         if response.headers.get("x-sql-state") in ("S1TAT", "S1T00"):  # Virtuoso's partial "anytime" answer
             raise QueryTimeoutError(f"the query ran longer than {self.timeout:g} s (the limit) and was stopped")
-        output = _BoundedOutput(self.max_bytes)
+        output = formats.BoundedOutput(self.max_bytes)
         for chunk in response.iter_bytes():
             output.write(chunk)
         body = output.getvalue()
@@ -185,10 +185,10 @@ class RemoteEngine(QueryEngine):
             return ("engine", f"the store's answer does not parse: {error}")
         if job.media_type not in formats.RESULTS_FORMATS:
             return ("not-acceptable", f"a table or boolean answer cannot be written as {job.media_type}")
-        output = _BoundedOutput(self.max_bytes)
+        output = formats.BoundedOutput(self.max_bytes)
         try:
             result.serialize(output, format=formats.RESULTS_FORMATS[job.media_type])
-        except _TooBig:
+        except formats.AnswerTooLarge:
             return ("too-many", f"the answer is larger than {self.max_bytes} bytes (the limit); add a LIMIT")
         body = output.getvalue()
         if isinstance(result, ox.QuerySolutions) and formats.count_rows(body, job.media_type, job.max_rows) > job.max_rows:
@@ -206,7 +206,7 @@ class RemoteEngine(QueryEngine):
                 triples.append(quad.triple)
         except SyntaxError as error:
             return ("engine", f"the store's answer does not parse: {error}")
-        return ("ok", formats.write_graph(triples, job.media_type, _used_prefixes(triples, job.prefixes)))
+        return ("ok", formats.write_graph(triples, job.media_type, formats.used_prefixes(triples, job.prefixes)))
 
     def close(self) -> None:
         self.client.close()

@@ -82,3 +82,36 @@ def write_graph(triples: list, media_type: str, prefixes: dict[str, str] | None 
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     wants_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
     return ox.serialize(triples, format=fmt, prefixes=prefixes if wants_prefixes else None)
+
+
+class AnswerTooLarge(Exception):
+    """Raised by BoundedOutput past its limit."""
+
+
+class BoundedOutput(io.BytesIO):
+    """A byte buffer that refuses to grow past `limit` (stops serializing a huge answer early)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise AnswerTooLarge()
+        return super().write(data)
+
+
+def used_prefixes(triples: list, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Only the prefixes whose namespace some IRI of the answer is in (all our namespaces end in / or #)."""
+    if not prefixes:
+        return {}
+    namespaces = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                iri = term.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+            elif isinstance(term, ox.Literal) and term.datatype:
+                iri = term.datatype.value
+                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+    return {name: iri for name, iri in prefixes if iri in namespaces}

@@ -11,7 +11,6 @@ the same whatever `serve --data` put beside ours, on disk as in memory (docs/ben
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -76,39 +75,6 @@ def _graphs(iris: tuple[str, ...] | None):
     return None if iris is None else [ox.NamedNode(iri) for iri in iris]
 
 
-class _TooBig(Exception):
-    pass
-
-
-class _BoundedOutput(io.BytesIO):
-    """A byte buffer that refuses to grow past `limit` (stops serializing a huge answer early)."""
-
-    def __init__(self, limit: int):
-        super().__init__()
-        self.limit = limit
-
-    def write(self, data) -> int:
-        if self.tell() + len(data) > self.limit:
-            raise _TooBig()
-        return super().write(data)
-
-
-def _used_prefixes(triples: list, prefixes: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Only the prefixes whose namespace some IRI of the answer is in (all our namespaces end in / or #)."""
-    if not prefixes:
-        return {}
-    namespaces = set()
-    for triple in triples:
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, ox.NamedNode):
-                iri = term.value
-                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
-            elif isinstance(term, ox.Literal) and term.datatype:
-                iri = term.datatype.value
-                namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
-    return {name: iri for name, iri in prefixes if iri in namespaces}
-
-
 def run(store: ox.Store, job: Job) -> tuple:
     """Evaluate one job: ("ok", bytes), or (kind, message[, position]) for an error."""
     try:
@@ -122,10 +88,10 @@ def run(store: ox.Store, job: Job) -> tuple:
         if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
             if job.media_type not in formats.RESULTS_FORMATS:
                 return ("not-acceptable", f"a table or boolean answer cannot be written as {job.media_type}")
-            output = _BoundedOutput(job.max_bytes)
+            output = formats.BoundedOutput(job.max_bytes)
             try:
                 result.serialize(output, format=formats.RESULTS_FORMATS[job.media_type])
-            except _TooBig:
+            except formats.AnswerTooLarge:
                 return ("too-many", f"the answer is larger than {job.max_bytes} bytes (the limit); add a LIMIT")
             body = output.getvalue()
             if isinstance(result, ox.QuerySolutions) and formats.count_rows(body, job.media_type, limit) > limit:
@@ -138,7 +104,7 @@ def run(store: ox.Store, job: Job) -> tuple:
             if len(triples) == limit:
                 return ("too-many", f"the answer has more than {limit} triples (the limit); narrow the query")
             triples.append(triple)
-        return ("ok", formats.write_graph(triples, job.media_type, _used_prefixes(triples, job.prefixes)))
+        return ("ok", formats.write_graph(triples, job.media_type, formats.used_prefixes(triples, job.prefixes)))
     except SyntaxError as error:
         message = str(error)
         match = _POSITION.search(message)
