@@ -149,7 +149,8 @@ def test_cli_table_and_json(capsys):
 
 
 def test_data_served_beside_ours_cannot_change_an_answer(make_app, tmp_path):
-    """A `--data` file that claims a measure in Wallonia is queryable at /sparql but never an eligibility answer."""
+    """A `--data` file that claims a measure in Wallonia is queryable at /sparql but never an eligibility or a
+    named-query answer."""
     intruder = tmp_path / "intruder.ttl"
     intruder.write_text(
         "@prefix ikg: <https://w3id.org/inclusion-kg/ontology#> .\n"
@@ -171,7 +172,11 @@ def test_data_served_beside_ours_cannot_change_an_answer(make_app, tmp_path):
             "/sparql", params={"query": "ASK { <http://example.org/fake-premium> a ?type }"}
         ).json()["boolean"]
         answer = client.get("/eligibility", params={"region": "wallonia", "lang": "en"})
+        named = client.get("/queries/measures-by-region", params={"region": "wallonia"},
+                           headers={"accept": "application/sparql-results+json"})
     assert seen is True
     assert answer.status_code == 200
     measures = {m["measure"] for m in answer.json()["measures"]}
     assert measures and "http://example.org/fake-premium" not in measures
+    listed = {row["measure"]["value"] for row in named.json()["results"]["bindings"]}
+    assert listed and "http://example.org/fake-premium" not in listed

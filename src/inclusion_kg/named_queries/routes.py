@@ -12,12 +12,12 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.errors import BadRequestError, SparqlError, UnsupportedMediaTypeError
 from inclusion_kg.named_queries.binding import ParameterError
 from inclusion_kg.named_queries.catalog import Catalog, UnknownQuery
 from inclusion_kg.named_queries.openapi import install_openapi
+from inclusion_kg.namespaces import DATASET
 from inclusion_kg.sparql.negotiation import choose_media_type, engine_media_type, not_modified, sparql_response
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
@@ -92,13 +92,16 @@ async def _run(request: Request, name: str, pairs: list[tuple[str, str]]) -> Res
         raise BadParameterError(error) from None
     fmt = next((v for k, v in pairs if k == "format"), None)
     media_type = choose_media_type(request.headers.get("accept"), query.form, fmt)
-    etag = engine.etag(text, media_type)
+    # Over our dataset's graph only, as /eligibility: files served beside ours (`serve --data`) neither add
+    # to nor slow down the project's answers (researchers join their data with ours at /sparql).
+    ours = [str(DATASET)]
+    etag = engine.etag(text, media_type, default_graph_uris=ours)
     if (early := not_modified(request, etag)) is not None:
         return early
     asked = engine_media_type(media_type, query.form)
-    body = engine.cached(text, asked)
+    body = engine.cached(text, asked, default_graph_uris=ours)
     if body is None:
-        body = await run_in_threadpool(engine.execute, text, asked)
+        body = await engine.execute_async(text, asked, default_graph_uris=ours)
     return sparql_response(request, body, media_type, form=query.form, etag=etag, query=text, title=query.summary)
 
 
