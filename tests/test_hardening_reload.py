@@ -143,19 +143,24 @@ def wait_for(url: str, status: str) -> dict:
     raise AssertionError(f"no reload with status {status}: {health}")
 
 
-def http_workers(process: subprocess.Popen) -> list[int]:
-    """With --workers N: uvicorn's worker processes (spawned children of the parent), else the server."""
-    children = [p for p in psutil.Process(process.pid).children()
-                if "spawn_main" in " ".join(p.cmdline())]
-    return [p.pid for p in children] or [process.pid]
+def http_workers(process: subprocess.Popen, count: int) -> list[int]:
+    """With --workers N: uvicorn's worker processes (spawned children of the parent), else the server; once
+    `count` of them have a SIGHUP handler (a worker still importing would die of the signal)."""
+    deadline = time.monotonic() + 60
+    while True:
+        children = [p.pid for p in psutil.Process(process.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+        pids = children or [process.pid]
+        if len(pids) == count and all(catches_sighup(pid) for pid in pids):
+            return pids
+        assert time.monotonic() < deadline, f"{len(pids)} HTTP workers, expected {count} catching SIGHUP"
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sighup_reloads_each_http_worker(root, workers):
     process, url = serve(root, workers)
     try:
-        pids = http_workers(process)
-        assert len(pids) == workers
+        pids = http_workers(process, workers)
         before = httpx.get(url + "/health").json()["data_version"]
         edit(root, AGENCY, "")  # bad data first: every worker keeps serving and says why
         for pid in pids:
@@ -172,6 +177,48 @@ def test_sighup_reloads_each_http_worker(root, workers):
             with httpx.Client() as http:
                 assert description(http, url)[0].startswith(NEW)
         assert process.poll() is None
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def catches_sighup(pid: int) -> bool:
+    """Whether the process has a handler for SIGHUP (bit 0 of SigCgt in /proc/PID/status)."""
+    with open(f"/proc/{pid}/status") as status:
+        mask = next(line.split()[1] for line in status if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) & 1)
+
+
+def test_a_sighup_while_starting_is_done_once_started_not_fatal(root):
+    """SIGHUP's default action kills a process: one that arrives while the server validates its data (before
+    the event loop takes the signal over) is kept and the reload runs once the server is up."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        number = sock.getsockname()[1]
+    command = [sys.executable, "-m", "inclusion_kg.cli", "--root", str(root), "serve", "--port", str(number),
+               "--query-workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{number}"
+    try:
+        deadline = time.monotonic() + 60
+        while not catches_sighup(process.pid):  # the handler is set first thing, before the data is read
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        with pytest.raises(httpx.TransportError):
+            httpx.get(url + "/health", timeout=1)  # still starting
+        os.kill(process.pid, signal.SIGHUP)
+        while True:  # the server survives the signal and comes up
+            assert time.monotonic() < deadline + 60 and process.poll() is None, process.stderr.read().decode()
+            try:
+                httpx.get(url + "/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        health = wait_for(url, "ok")  # then the reload asked while it started runs
+        assert process.poll() is None and health["reload"]["data_version"] == health["data_version"]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

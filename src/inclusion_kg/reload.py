@@ -30,6 +30,17 @@ from inclusion_kg.remote.location import is_remote
 from inclusion_kg.settings import Settings
 
 log = logging.getLogger("inclusion_kg.reload")
+_early_sighup = threading.Event()
+
+
+def defer_early_sighup() -> None:
+    """Until a `Reloadable`'s event loop takes SIGHUP over (lifespan start-up), remember a SIGHUP instead of
+    dying of it (its default action): a reload asked while the server starts runs once it has started. Call
+    it first thing in a serving process's main thread."""
+    try:
+        signal.signal(signal.SIGHUP, lambda *_: _early_sighup.set())
+    except (ValueError, AttributeError):  # not the main thread (tests), or no SIGHUP (Windows)
+        pass
 
 
 def _now() -> str:
@@ -110,6 +121,9 @@ class Reloadable:
                     self._loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
                 except (ValueError, RuntimeError, NotImplementedError):  # not the main thread (tests), Windows
                     self._loop = None
+                if self._loop is not None and _early_sighup.is_set():  # asked while starting: do it now
+                    _early_sighup.clear()
+                    self._on_sighup()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._loop is not None:

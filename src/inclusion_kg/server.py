@@ -12,7 +12,7 @@ import uvicorn
 
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import DataParseError, InvalidDataError
-from inclusion_kg.reload import Reloadable
+from inclusion_kg.reload import Reloadable, defer_early_sighup
 from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
 from inclusion_kg.store import DataFileError
@@ -34,10 +34,12 @@ def settings_from_env() -> Settings:
 def app_from_env():
     """uvicorn factory: each worker process builds its app from the settings in the environment; each
     reloads on its own SIGHUP (reload.py)."""
+    defer_early_sighup()  # a SIGHUP while this worker builds its app must not kill it
     return Reloadable(settings_from_env())
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
+    defer_early_sighup()  # a SIGHUP while the data is validated must not kill the server
     try:
         app = create_app(settings)  # validated before the port is bound: bad data never serves
     except InvalidDataError as error:
