@@ -5,8 +5,8 @@ in a worker process; the parent kills a worker that overruns its deadline and st
 Only plain data crosses the pipe: a job tuple in, an ("ok", bytes) or (error kind, message) tuple out.
 
 Each worker also keeps a small in-memory copy of our dataset's named graph (a few thousand triples):
-queries whose dataset is that graph alone (`/eligibility`, the pages' descriptions) run on it, so they cost
-the same whatever `serve --data` put beside ours, on disk as in memory (docs/benchmarks.md, Scale).
+queries whose dataset is that graph alone (`/eligibility`, the named queries, the pages) run on it, so
+they cost the same whatever `serve --data` put beside ours, on disk as in memory (docs/benchmarks.md).
 """
 
 from __future__ import annotations
