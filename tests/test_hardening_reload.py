@@ -110,24 +110,42 @@ def test_requests_in_flight_finish_on_the_old_data(root):
     server.close()
 
 
-def serve(root: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def start(root: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    """`inclusion-kg serve` on a free port, in a session of its own (stopped by `stop`)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         number = sock.getsockname()[1]
     command = [sys.executable, "-m", "inclusion_kg.cli", "--root", str(root), "serve", "--port", str(number),
                "--workers", str(workers), "--query-workers", "1"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{number}"
+    return process, f"http://127.0.0.1:{number}"
+
+
+def wait_up(process: subprocess.Popen, url: str) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/health", timeout=2).status_code == 200:
-                return process, url
+                return
         except httpx.HTTPError:
             pass
         assert process.poll() is None, process.stderr.read().decode()
         time.sleep(0.3)
     raise AssertionError("the server did not start")
+
+
+def serve(root: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    process, url = start(root, workers)
+    wait_up(process, url)
+    return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_for(url: str, status: str) -> dict:
@@ -178,11 +196,7 @@ def test_sighup_reloads_each_http_worker(root, workers):
                 assert description(http, url)[0].startswith(NEW)
         assert process.poll() is None
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
 
 
 def catches_sighup(pid: int) -> bool:
@@ -195,13 +209,7 @@ def catches_sighup(pid: int) -> bool:
 def test_a_sighup_while_starting_is_done_once_started_not_fatal(root):
     """SIGHUP's default action kills a process: one that arrives while the server validates its data (before
     the event loop takes the signal over) is kept and the reload runs once the server is up."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        number = sock.getsockname()[1]
-    command = [sys.executable, "-m", "inclusion_kg.cli", "--root", str(root), "serve", "--port", str(number),
-               "--query-workers", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    url = f"http://127.0.0.1:{number}"
+    process, url = start(root, 1)
     try:
         deadline = time.monotonic() + 60
         while not catches_sighup(process.pid):  # the handler is set first thing, before the data is read
@@ -210,18 +218,8 @@ def test_a_sighup_while_starting_is_done_once_started_not_fatal(root):
         with pytest.raises(httpx.TransportError):
             httpx.get(url + "/health", timeout=1)  # still starting
         os.kill(process.pid, signal.SIGHUP)
-        while True:  # the server survives the signal and comes up
-            assert time.monotonic() < deadline + 60 and process.poll() is None, process.stderr.read().decode()
-            try:
-                httpx.get(url + "/health", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_up(process, url)  # it survives the signal
         health = wait_for(url, "ok")  # then the reload asked while it started runs
         assert process.poll() is None and health["reload"]["data_version"] == health["data_version"]
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
