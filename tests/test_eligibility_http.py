@@ -180,3 +180,21 @@ def test_data_served_beside_ours_cannot_change_an_answer(make_app, tmp_path):
     assert measures and "http://example.org/fake-premium" not in measures
     listed = {row["measure"]["value"] for row in named.json()["results"]["bindings"]}
     assert listed and "http://example.org/fake-premium" not in listed
+
+
+def test_bound_named_queries_are_not_tokenized_again(client, monkeypatch):
+    """A question binds eligibility.rq's template (RDF terms in place of variables only), so the template's
+    safety analysis stands for it: the 10 kB query is not read again by the tokenizer for every new question
+    (2 ms each). A query sent to /sparql still is."""
+    import inclusion_kg.sparql.engine as engine_module
+
+    calls = []
+    real = engine_module.analyze
+    monkeypatch.setattr(engine_module, "analyze", lambda text: calls.append(text) or real(text))
+    for rate in ("0.0301234", "0.0298765"):
+        assert client.get("/eligibility", params={**WALLONIA, "employment_rate": rate}).status_code == 200
+    assert client.get("/queries/measures-by-region", params={"region": "flanders", "lang": "de"}).status_code == 200
+    assert calls == []
+    query = "ASK { ?s ?p 'bound named queries are not tokenized again' }"
+    assert client.get("/sparql", params={"query": query}).status_code == 200
+    assert set(calls) == {query}  # (read by the ETag and by the run; the tokenizer keeps recent analyses)

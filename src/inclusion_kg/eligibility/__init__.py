@@ -12,7 +12,7 @@ from inclusion_kg.eligibility.answer import QUERY_NAME, Evaluator
 from inclusion_kg.eligibility.inputs import InputError, Inputs, camel, parse_inputs
 from inclusion_kg.eligibility.vocabulary import Vocabulary, load_vocabulary
 from inclusion_kg.named_queries.catalog import Catalog
-from inclusion_kg.named_queries.results import Select
+from inclusion_kg.named_queries.results import AsyncSelect, Select
 
 __all__ = ["Evaluator", "InputError", "Inputs", "build", "enumerations", "install_answers", "parse_inputs"]
 
@@ -27,28 +27,34 @@ def enumerations(vocabulary: Vocabulary) -> dict[tuple[str, str], tuple[str, ...
 
 
 def build(
-    select: Select, queries: Path, catalog: Catalog | None = None, vocabulary: Vocabulary | None = None
+    select: Select,
+    queries: Path,
+    catalog: Catalog | None = None,
+    vocabulary: Vocabulary | None = None,
+    select_async: AsyncSelect | None = None,
 ) -> Evaluator:
-    """An evaluator over `select`; reads the vocabulary and the catalogue of `queries` unless given."""
+    """An evaluator over `select` (and `select_async`, for the event loop); reads the vocabulary and the
+    catalogue of `queries` unless given."""
     vocabulary = vocabulary or load_vocabulary(select)
     catalog = catalog or Catalog(queries, select, enumerations(vocabulary))
     query = catalog.get(QUERY_NAME)
     for name in vocabulary.names():
         if query.parameter(camel(name)) is None:
             raise ValueError(f"{QUERY_NAME}.rq has no parameter for the input {name!r} (expected ?__{camel(name)}_...)")
-    return Evaluator(catalog, vocabulary, select)
+    return Evaluator(catalog, vocabulary, select, select_async=select_async)
 
 
 def install_answers(app, engine, queries: Path) -> Evaluator:
     """Serve /queries, /queries/{name} and /eligibility over the app's engine (start-up look-ups included)."""
     from inclusion_kg.eligibility.routes import install_eligibility
-    from inclusion_kg.named_queries.results import engine_select
+    from inclusion_kg.named_queries.results import engine_select, engine_select_async
     from inclusion_kg.named_queries.routes import install_named_queries
 
     select = engine_select(engine)
     vocabulary = load_vocabulary(select)
     catalog = Catalog(queries, select, enumerations(vocabulary))
-    evaluator = build(select, queries, catalog, vocabulary)
+    select_async = engine_select_async(engine, catalog.get(QUERY_NAME).text)
+    evaluator = build(select, queries, catalog, vocabulary, select_async)
     install_named_queries(app, catalog)
     install_eligibility(app, evaluator)
     return evaluator

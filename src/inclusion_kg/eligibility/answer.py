@@ -12,10 +12,12 @@ import threading
 from collections import OrderedDict
 from decimal import Decimal
 
+from starlette.concurrency import run_in_threadpool
+
 from inclusion_kg.eligibility.inputs import Inputs, query_values
 from inclusion_kg.eligibility.vocabulary import Vocabulary
 from inclusion_kg.named_queries.catalog import Catalog
-from inclusion_kg.named_queries.results import Row, Select, python_value
+from inclusion_kg.named_queries.results import AsyncSelect, Row, Select, python_value
 from inclusion_kg.namespaces import IKG
 
 QUERY_NAME = "eligibility"
@@ -99,12 +101,17 @@ def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
 
 
 class Evaluator:
-    """Answers eligibility questions over one frozen dataset; answers are kept (LRU) per query text."""
+    """Answers eligibility questions over one frozen dataset; answers are kept (LRU) per query text.
 
-    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select, cache_entries: int = 2048):
+    `select` runs the query (blocking); `select_async`, when given, runs it from the event loop (the HTTP
+    layer: no thread per question)."""
+
+    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select, cache_entries: int = 2048,
+                 select_async: AsyncSelect | None = None):  # fmt: skip
         self.catalog = catalog
         self.vocabulary = vocabulary
         self.select = select
+        self.select_async = select_async
         self.cache_entries = cache_entries
         self._cache: OrderedDict[str, list[dict]] = OrderedDict()
         self._lock = threading.Lock()
@@ -112,25 +119,42 @@ class Evaluator:
     def query_for(self, inputs: Inputs) -> str:
         return self.catalog.bind(QUERY_NAME, query_values(inputs))
 
-    def cached(self, inputs: Inputs, query: str | None = None) -> dict | None:
-        """The answer when it was computed before (no query runs), else None."""
-        query = query or self.query_for(inputs)
+    def _kept(self, query: str) -> list[dict] | None:
         with self._lock:
             measures = self._cache.get(query)
             if measures is not None:
                 self._cache.move_to_end(query)
+        return measures
+
+    def _keep(self, query: str, measures: list[dict]) -> None:
+        with self._lock:
+            self._cache[query] = measures
+            while len(self._cache) > self.cache_entries:
+                self._cache.popitem(last=False)
+
+    def cached(self, inputs: Inputs, query: str | None = None) -> dict | None:
+        """The answer when it was computed before (no query runs), else None."""
+        query = query or self.query_for(inputs)
+        measures = self._kept(query)
         return None if measures is None else self._answer(inputs, measures, query)
 
     def answer(self, inputs: Inputs, query: str | None = None) -> dict:
         query = query or self.query_for(inputs)
-        with self._lock:
-            measures = self._cache.get(query)
+        measures = self._kept(query)
         if measures is None:
             measures = measures_from_rows(self.select(query), self.vocabulary, inputs.lang)
-            with self._lock:
-                self._cache[query] = measures
-                while len(self._cache) > self.cache_entries:
-                    self._cache.popitem(last=False)
+            self._keep(query, measures)
+        return self._answer(inputs, measures, query)
+
+    async def answer_async(self, inputs: Inputs, query: str | None = None) -> dict:
+        """`answer` from the event loop: with `select_async`, the query waits on a worker without a thread."""
+        if self.select_async is None:
+            return await run_in_threadpool(self.answer, inputs, query)
+        query = query or self.query_for(inputs)
+        measures = self._kept(query)
+        if measures is None:
+            measures = measures_from_rows(await self.select_async(query), self.vocabulary, inputs.lang)
+            self._keep(query, measures)
         return self._answer(inputs, measures, query)
 
     @staticmethod

@@ -13,7 +13,6 @@ from collections import OrderedDict
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.eligibility.answer import Evaluator
 from inclusion_kg.eligibility.inputs import DATE, LANG, LANGUAGES, RANGES, InputError, parse_inputs
@@ -174,7 +173,7 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
             query = query or evaluator.query_for(inputs)
             answer = evaluator.cached(inputs, query)
             if answer is None:
-                answer = await run_in_threadpool(evaluator.answer, inputs, query)
+                answer = await evaluator.answer_async(inputs, query)
             body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
             bodies.put(etag, body)
         return _response(body, etag)

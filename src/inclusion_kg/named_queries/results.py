@@ -7,18 +7,20 @@ module sees one shape of row: {variable: {"type": "uri"|"literal"|"bnode", "valu
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
 import pyoxigraph as ox
 
 from inclusion_kg.namespaces import DATASET, XSD
+from inclusion_kg.sparql.safety import analyze
 
 JSON_RESULTS = "application/sparql-results+json"
 
 Row = dict[str, dict[str, str]]
 Select = Callable[[str], list[Row]]
+AsyncSelect = Callable[[str], Awaitable[list[Row]]]
 
 
 def rows_from_json(payload: bytes | str) -> list[Row]:
@@ -44,6 +46,18 @@ def engine_select(engine: Any) -> Select:
 
     def select(query: str) -> list[Row]:
         return rows_from_json(engine.execute(query, JSON_RESULTS, default_graph_uris=[str(DATASET)]))
+
+    return select
+
+
+def engine_select_async(engine: Any, template: str) -> AsyncSelect:
+    """`engine_select` for the event loop (no thread), for queries bound from the named query `template`:
+    its safety analysis stands for theirs (sparql/engine.py)."""
+    analysis = analyze(template)
+
+    async def select(query: str) -> list[Row]:
+        answer = await engine.execute_async(query, JSON_RESULTS, default_graph_uris=[str(DATASET)], analysis=analysis)
+        return rows_from_json(answer)
 
     return select
 

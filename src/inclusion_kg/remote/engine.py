@@ -106,16 +106,19 @@ class RemoteEngine(QueryEngine):
             f"the SPARQL store at {self.store.describe()} cannot be reached ({type(error).__name__}); "
             "try again in a moment")
 
-    def execute(self, query, media_type, *, default_graph_uris=(), named_graph_uris=()) -> bytes:
-        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
+    def execute(self, query, media_type, *, default_graph_uris=(), named_graph_uris=(), analysis=None) -> bytes:
+        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris, analysis)
         if isinstance(prepared, bytes):
             return prepared
         return self._finish(*prepared, self._evaluate(prepared[0], prepared[2]))
 
-    async def execute_async(self, query, media_type, *, default_graph_uris=(), named_graph_uris=()) -> bytes:
+    async def execute_async(
+        self, query, media_type, *, default_graph_uris=(), named_graph_uris=(), analysis=None
+    ) -> bytes:
         """`execute` in a thread: a synchronous client works with every event loop the app may run in."""
         return await run_in_threadpool(
-            self.execute, query, media_type, default_graph_uris=default_graph_uris, named_graph_uris=named_graph_uris
+            self.execute, query, media_type, default_graph_uris=default_graph_uris,
+            named_graph_uris=named_graph_uris, analysis=analysis,
         )
 
     # -- evaluation at the store -------------------------------------------------------------------------

@@ -5,7 +5,9 @@ query reaches the store, for /sparql and for the named queries alike:
 
 1. size: over `max_query_bytes` -> QueryTooLargeError (413);
 2. safety (`safety.analyze`, a tokenizer): SERVICE and LOAD -> ForbiddenQueryError, an update ->
-   UpdateNotAllowedError (403);
+   UpdateNotAllowedError (403). A named query bound from one of our templates passes the template's
+   `analysis` instead: binding writes RDF terms in place of variables only, so it can change neither the
+   query's form nor its keywords, and re-reading its text (2 ms for eligibility.rq) would find the same;
 3. cache: the dataset never changes while serving, so a deterministic answer is kept per
    (query, media type, protocol dataset) and the data version is part of its ETag;
 4. a worker process evaluates it with a hard deadline (QueryTimeoutError, 504, and the worker is killed)
@@ -91,8 +93,11 @@ class QueryEngine:
         self._prefixes = tuple(PREFIXES.items())
 
     # -- what E and the router use -------------------------------------------------------------------
-    def analyze(self, query: str) -> QueryInfo:
-        """The query's form; raises the size and safety errors (413, 403, 400) without running it."""
+    def analyze(self, query: str, analysis: QueryInfo | None = None) -> QueryInfo:
+        """The query's form; raises the size and safety errors (413, 403, 400) without running it.
+        `analysis`: that of the template a named query was bound from (see the module's docstring)."""
+        if analysis is not None:
+            return analysis
         if len(query) > self.max_query_bytes or len(query.encode("utf-8")) > self.max_query_bytes:
             raise QueryTooLargeError(
                 f"the query is larger than {self.max_query_bytes} bytes (the limit)"
@@ -106,9 +111,10 @@ class QueryEngine:
         *,
         default_graph_uris: list[str] | tuple[str, ...] = (),
         named_graph_uris: list[str] | tuple[str, ...] = (),
+        analysis: QueryInfo | None = None,
     ) -> str | None:
         """A strong ETag for the answer (None for answers that change per call, e.g. RAND() or NOW())."""
-        if not self.analyze(query).deterministic:
+        if not self.analyze(query, analysis).deterministic:
             return None
         key = "\x1f".join(
             (self.data_version, media_type, query, "\x1e".join(default_graph_uris), "\x1e".join(named_graph_uris))
@@ -122,9 +128,10 @@ class QueryEngine:
         *,
         default_graph_uris: list[str] | tuple[str, ...] = (),
         named_graph_uris: list[str] | tuple[str, ...] = (),
+        analysis: QueryInfo | None = None,
     ) -> bytes | None:
         """The cached answer, if any (no work, no thread hop): the fast path of the HTTP layer."""
-        if not self.analyze(query).deterministic:
+        if not self.analyze(query, analysis).deterministic:
             return None
         return self.cache.get(self._key(query, media_type, default_graph_uris, named_graph_uris))
 
@@ -142,9 +149,10 @@ class QueryEngine:
         *,
         default_graph_uris: list[str] | tuple[str, ...] = (),
         named_graph_uris: list[str] | tuple[str, ...] = (),
+        analysis: QueryInfo | None = None,
     ) -> bytes:
         """The answer to `query` written as `media_type`, with every safety rule applied (blocking)."""
-        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
+        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris, analysis)
         if isinstance(prepared, bytes):
             return prepared
         return self._finish(*prepared, self.pool.run(prepared[2], self.timeout))
@@ -156,16 +164,17 @@ class QueryEngine:
         *,
         default_graph_uris: list[str] | tuple[str, ...] = (),
         named_graph_uris: list[str] | tuple[str, ...] = (),
+        analysis: QueryInfo | None = None,
     ) -> bytes:
         """`execute` for the event loop: waits on the worker's pipe without a thread."""
-        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris)
+        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris, analysis)
         if isinstance(prepared, bytes):
             return prepared
         return self._finish(*prepared, await self.pool.run_async(prepared[2], self.timeout))
 
-    def _prepare(self, query, media_type, default_graph_uris, named_graph_uris):
+    def _prepare(self, query, media_type, default_graph_uris, named_graph_uris, analysis=None):
         """The cached answer (bytes), or (info, cache key, job) to run."""
-        info = self.analyze(query)
+        info = self.analyze(query, analysis)
         allowed = formats.RDF_FORMATS if info.is_graph else formats.TABLE_TYPES
         if media_type not in allowed:
             raise NotAcceptableError(
