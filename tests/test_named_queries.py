@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
+import pyoxigraph as ox
 import pytest
 
 from inclusion_kg.named_queries import grlc, sparql_text
-from inclusion_kg.named_queries.binding import ParameterError, bind
+from inclusion_kg.named_queries.binding import ParameterError, bind, bind_terms
 from test_eligibility_fixtures import catalog, evaluator, select, store  # noqa: F401 (fixtures)
 
 ID = "https://w3id.org/inclusion-kg/id/"
@@ -247,3 +248,26 @@ def test_openapi_documents_each_query(client):
     assert params["lang"]["schema"]["default"] == "en" and not params["lang"]["required"]
     months = {p["name"]: p for p in paths["/queries/eligibility"]["get"]["parameters"]}["inactiveMonths"]
     assert months["schema"]["type"] == "integer"
+
+
+class _Forged:
+    """Not a term pyoxigraph would write: what a bug in a term's writing could produce."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@pytest.mark.parametrize("text", ["<http://example.org/a> } UNION { SERVICE <http://127.0.0.1/> { ?s ?p ?o } }",
+                                  '"x" # comment', "true", '"1"^^xsd:integer'])  # fmt: skip
+def test_a_bound_value_is_one_term_or_refused(text):
+    """The engine keeps a template's safety analysis for its bound queries; that holds because a bound value
+    is one term (IRI, string with a language tag or datatype IRI), which bind_terms checks."""
+    query = grlc.parse("example", EXAMPLE)
+    with pytest.raises(ParameterError, match="one SPARQL term"):
+        bind_terms(query, {"kind": _Forged(text)})
+    for term in (ox.NamedNode("http://example.org/K"), ox.Literal("x } UNION {", language="nl"),
+                 ox.Literal("8", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))):  # fmt: skip
+        assert str(term) in bind_terms(query, {"kind": term})

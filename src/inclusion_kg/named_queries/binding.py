@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from inclusion_kg.named_queries import sparql_text
 from inclusion_kg.named_queries.grlc import NamedQuery, Parameter
 from inclusion_kg.namespaces import PREFIXES, XSD
+from inclusion_kg.sparql import safety
 
 MAX_LITERAL = 2000  # characters; longer values are refused
 
@@ -162,6 +163,20 @@ def term_for(parameter: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
     return term
 
 
+# What a term written by pyoxigraph (N-Triples syntax) is made of: an IRI, or a string with a language tag or
+# ^^ and a datatype IRI. No bare word (a keyword), brace or comment can be part of it.
+TERM_TOKENS = {"iri", "string", "langtag"}
+
+
+def written_term(name: str, term: ox.NamedNode | ox.Literal) -> str:
+    """The term as SPARQL text, checked to be one term: the engine keeps the template's safety analysis for
+    the bound query (sparql/engine.py), so a value must not be able to add a keyword to it."""
+    text = str(term)
+    if not all(m.lastgroup in TERM_TOKENS or m.group() == "^" for m in safety.TOKEN.finditer(text)):
+        raise ParameterError(name, f"{text!r} cannot be written as one SPARQL term")
+    return text
+
+
 def bind_terms(query: NamedQuery, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """The query text with each parameter in `terms` (by name) replaced by its term."""
     by_variable = {}
@@ -169,7 +184,7 @@ def bind_terms(query: NamedQuery, terms: Mapping[str, ox.NamedNode | ox.Literal]
         parameter = query.parameter(name)
         if parameter is None:
             raise ParameterError(name, "unknown parameter", [p.name for p in query.parameters])
-        by_variable[parameter.variable] = str(term)
+        by_variable[parameter.variable] = written_term(name, term)
     return sparql_text.replace_variables(query.text, by_variable)
 
 
