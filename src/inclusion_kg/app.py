@@ -19,6 +19,7 @@ from inclusion_kg.remote.location import is_remote
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.engine import AnswerCache, QueryEngine
 from inclusion_kg.sparql.fastpath import CORS_OPTIONS, FastPath
+from inclusion_kg.sparql.plain_get import PlainGet
 from inclusion_kg.sparql.router import install_error_handler
 from inclusion_kg.sparql.router import router as sparql_router
 from inclusion_kg.store import build_store
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.state.response_cache = AnswerCache(max_entries=settings.cache_entries)
     app.add_middleware(FastPath, cache=app.state.response_cache)  # /sparql: cached replay, direct dispatch
-    app.state.limiter = install_limits(app, settings)  # outermost: URL/body size, bounded queue, Retry-After
+    app.state.limiter = install_limits(app, settings)  # URL/body size, bounded queue, Retry-After
+    app.add_middleware(PlainGet)  # outermost: GET /sparql?query=... answered with the same rules, leaner
     install_error_handler(app)
     app.include_router(sparql_router)
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility

@@ -1,6 +1,7 @@
 """Limits in front of the app and on the RDF it reads: what a public endpoint needs to stay up.
 
-HTTP (an ASGI middleware, `RequestLimits`, outermost, so it also guards the /sparql fast path):
+HTTP (an ASGI middleware, `RequestLimits`, in front of the /sparql fast path; the plain GET of `sparql/plain_get.py`,
+in front of it, keeps the same URL limit and takes its slot from the same `Limiter`):
 - URL: a request line longer than `max_url_bytes` gets 414 before any parsing;
 - body: a request body larger than `max_body_bytes` gets 413, whether it declares its length or is chunked
   (bodies are read up to the limit, then handed to the app);
@@ -50,9 +51,7 @@ class Limiter:
 
     async def acquire(self) -> bool:
         """True when admitted (call `release` after); False when the client should get 503."""
-        if self.active < self.max_concurrent and not self._waiters:
-            self.active += 1
-            self.stats.admitted += 1
+        if self.try_acquire():
             return True
         if len(self._waiters) >= self.max_queue:
             self.stats.rejected_busy += 1
@@ -79,6 +78,14 @@ class Limiter:
             raise
         self.stats.admitted += 1
         return True
+
+    def try_acquire(self) -> bool:
+        """`acquire` without waiting: True when a slot was free and nobody queued for one."""
+        if self.active < self.max_concurrent and not self._waiters:
+            self.active += 1
+            self.stats.admitted += 1
+            return True
+        return False
 
     def _forget(self, future: asyncio.Future) -> None:
         try:
@@ -182,7 +189,7 @@ class RequestLimits:
 
 
 def install_limits(app, settings) -> Limiter:
-    """Add `RequestLimits` as the outermost middleware of `app`, from `settings`; returns its Limiter."""
+    """Add `RequestLimits` in front of the middlewares added so far, from `settings`; returns its Limiter."""
     limiter = Limiter(settings.max_concurrent, settings.max_queue, settings.queue_timeout, settings.retry_after)
     app.add_middleware(RequestLimits, limiter=limiter, max_body_bytes=settings.max_body_bytes,
                        max_url_bytes=settings.max_url_bytes)
