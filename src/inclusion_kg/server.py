@@ -15,6 +15,7 @@ from inclusion_kg.graph import DataParseError, InvalidDataError
 from inclusion_kg.reload import Reloadable, defer_early_sighup
 from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
+from inclusion_kg.sparql.fastpath import ReplayFront
 from inclusion_kg.store import DataFileError
 
 SETTINGS_ENV = "INCLUSION_KG_SETTINGS"
@@ -31,11 +32,16 @@ def settings_from_env() -> Settings:
     return Settings(**raw)
 
 
+def in_front(server: Reloadable) -> ReplayFront:
+    """Kept /sparql answers are replayed before the reload wrapper and the app (sparql/fastpath.py)."""
+    return ReplayFront(server, lambda: server.current.state.response_cache)
+
+
 def app_from_env():
     """uvicorn factory: each worker process builds its app from the settings in the environment; each
     reloads on its own SIGHUP (reload.py)."""
     defer_early_sighup()  # a SIGHUP while this worker builds its app must not kill it
-    return Reloadable(settings_from_env())
+    return in_front(Reloadable(settings_from_env()))
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = False) -> int:
@@ -51,7 +57,7 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log
         return 1
     if workers == 1:
         # SIGHUP re-validates the data and swaps it in only if it conforms (reload.py, docs/reliability.md)
-        uvicorn.run(Reloadable(settings, app), host=host, port=port, access_log=access_log)
+        uvicorn.run(in_front(Reloadable(settings, app)), host=host, port=port, access_log=access_log)
         return 0
     # Several workers each build their own app, from settings passed through the environment.
     app.state.engine.close()  # this process only checked the data; its query workers are not needed

@@ -23,11 +23,11 @@ from starlette.responses import Response
 
 from inclusion_kg.errors import SparqlError
 from inclusion_kg.sparql import formats
+from inclusion_kg.sparql.fastpath import plain_get_key, replay
 from inclusion_kg.sparql.negotiation import cache_headers, choose_media_type
 from inclusion_kg.sparql.router import error_response
 
 PLAIN_PARAMETERS = {"query", "format", "default-graph-uri", "named-graph-uri"}
-DOWN_THE_STACK = (b"origin", b"if-none-match")  # CORS and revalidation: the stack's own middlewares
 
 
 class PlainGet:
@@ -36,29 +36,17 @@ class PlainGet:
         self.path = path
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != self.path:
-            return await self.app(scope, receive, send)
-        if not await self._answered(scope, receive, send):
+        key = plain_get_key(scope, self.path)
+        if key is None or not await self._answered(scope, receive, send, key):
             await self.app(scope, receive, send)
 
-    async def _answered(self, scope, receive, send) -> bool:
+    async def _answered(self, scope, receive, send, key: tuple) -> bool:
         """True once the answer is sent; False (nothing sent, nothing read) to let the stack answer."""
-        query_string = scope["query_string"]
+        query_string, accept, _ = key
         state = scope["app"].state  # the app of this dataset (Starlette puts it in the scope)
-        settings = state.settings
-        if not query_string or len(scope.get("raw_path") or b"") + len(query_string) > settings.max_url_bytes:
+        if len(scope.get("raw_path") or b"") + len(query_string) > state.settings.max_url_bytes:
             return False
-        accept = b""
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                accept = value
-            elif name in DOWN_THE_STACK:
-                return False
-        key = (query_string, accept, False)  # the key of fastpath.py's replayed answers
-        if (hit := state.response_cache.get(key)) is not None:
-            headers, body = hit
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+        if await replay(state.response_cache, key, send):
             return True
         pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)  # as Starlette reads it
         names = [name for name, _ in pairs]
