@@ -113,3 +113,16 @@ def test_replay_front_answers_kept_answers_before_the_app(app):
     assert again.headers["etag"] == first.headers["etag"] and again.headers["vary"] == "Accept, Origin"
     assert other_accept.headers["content-type"].startswith("application/sparql-results+json")
     assert with_origin.headers["access-control-allow-origin"] == "*" and with_origin.content == first.content
+
+
+def test_a_503_answered_in_front_says_when_to_come_back(client, app, answered_in_front, monkeypatch):
+    """Every 503 carries Retry-After (limits.py); the stack's limits middleware is behind the plain GET."""
+    from inclusion_kg.errors import ServiceBusyError
+
+    async def busy(*args, **kwargs):
+        raise ServiceBusyError("every query worker stayed busy for 10 s; try again in a moment")
+
+    monkeypatch.setattr(app.state.engine, "execute_async", busy)
+    response = client.get("/sparql", params={"query": QUERY + "\n# busy"})
+    assert answered_in_front == [True]
+    assert response.status_code == 503 and response.headers["retry-after"] == str(app.state.limiter.retry_after)

@@ -75,6 +75,8 @@ class PlainGet:
             response = Response(body, media_type=formats.CONTENT_TYPES.get(media_type, media_type), headers=headers)
         except SparqlError as error:
             response = error_response(Request(scope, receive), error)
+            if response.status_code == 503 and "retry-after" not in response.headers:
+                response.headers["Retry-After"] = str(state.limiter.retry_after)  # as RequestLimits adds it
         finally:
             state.limiter.release()
         if response.status_code == 200 and etag:
