@@ -3,9 +3,10 @@
 The dataset never changes while serving, so a 200 answer that carries an ETag (deterministic queries only)
 is the same for every request with the same query string, Accept header and Origin-or-not. Such responses
 are kept (bounded LRU) and replayed straight from the ASGI layer: by `ReplayFront`, the first callable
-`serve` gives uvicorn, for plain GETs, and by `FastPath` inside the app's stack for the others. Other GET/HEAD/POST/OPTIONS requests to
-/sparql go straight to the handlers of `router.py` behind the same CORS policy, skipping the route table and
-dependency solving of FastAPI (which walks every route of the app); other methods and paths go to the app.
+`serve` gives uvicorn, for plain GETs, and by `FastPath` inside the app's stack for the others. Other
+GET/HEAD/POST/OPTIONS requests to /sparql go straight to the handlers of `router.py` behind the same CORS
+policy, skipping the route table and dependency solving of FastAPI (which walks every route of the app);
+other methods and paths go to the app.
 """
 
 from __future__ import annotations

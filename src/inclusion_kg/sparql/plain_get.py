@@ -31,6 +31,8 @@ PLAIN_PARAMETERS = {"query", "format", "default-graph-uri", "named-graph-uri"}
 
 
 class PlainGet:
+    """ASGI middleware, the app's outermost: answers the plain GET, passes everything else on."""
+
     def __init__(self, app, path: str = "/sparql"):
         self.app = app
         self.path = path
