@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -42,7 +44,7 @@ LUA = """
 local paths = {%s}
 local distinct = %s
 local i = 0
-local id = 0
+local id = %d  -- distinct runs: unique per run, so no run repeats an earlier run's requests
 local counter = 0
 function setup(thread) id = id + 1; thread:set("id", id) end
 function init(args) i = 0; counter = 0 end
@@ -128,14 +130,17 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-# What makes each request of a "distinct" run a new query: a unique SPARQL comment line.
+# What makes each request of a "distinct" run a new query: a unique SPARQL comment line. The thread ids of
+# each wrk run start from a new number: a later run (or round) never asks what an earlier one asked, which
+# the server may still have in its caches.
 DISTINCT_QUERY_SUFFIX = '"%0A%23" .. id .. "-" .. counter'
+RUN_IDS = itertools.count(random.randrange(1, 10_000) * 100, 100)
 
 
 def wrk(base_url: str, paths: list[str], distinct: bool, distinct_suffix: str, accept: str, args, script: Path) -> dict:
     """One wrk run cycling over `paths`; in a distinct run each request gets `distinct_suffix` (Lua) appended."""
     quoted = ", ".join(f'"{path}"' for path in paths)
-    script.write_text(LUA % (quoted, "true" if distinct else "false", distinct_suffix, accept))
+    script.write_text(LUA % (quoted, "true" if distinct else "false", next(RUN_IDS), distinct_suffix, accept))
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                "--timeout", "30s", "-s", str(script), base_url]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
