@@ -198,3 +198,22 @@ def test_bound_named_queries_are_not_tokenized_again(client, monkeypatch):
     query = "ASK { ?s ?p 'bound named queries are not tokenized again' }"
     assert client.get("/sparql", params={"query": query}).status_code == 200
     assert set(calls) == {query}  # (read by the ETag and by the run; the tokenizer keeps recent analyses)
+
+
+def test_a_repeated_question_is_answered_from_its_kept_body(client, app, monkeypatch):
+    """A question asked again is answered from its JSON body (bytes); the answer's Python objects are not
+    kept (a heap full of them made every full garbage collection pause the server)."""
+    evaluator = app.state.eligibility
+    ran = []
+    real = evaluator.select_async
+
+    async def counted(query):
+        ran.append(query)
+        return await real(query)
+
+    monkeypatch.setattr(evaluator, "select_async", counted)
+    params = {**WALLONIA, "employment_rate": "0.0312121"}
+    first = client.get("/eligibility", params=params)
+    again = client.get("/eligibility", params=params)
+    assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert len(ran) == 1 and not evaluator._cache

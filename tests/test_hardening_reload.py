@@ -3,6 +3,7 @@ says so in /health naming the node, and the next good reload recovers. In proces
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -64,6 +65,7 @@ def test_reload_swaps_good_data_keeps_the_old_on_bad_data_and_recovers(root, sta
     text, etag = description(http, url)
     eligibility = eligibility_etag(http, url)
     assert text.startswith(OLD) and "reload" not in before
+    assert gc.get_freeze_count() > 0  # the served app's objects are out of the collector's full passes
 
     edit(root, OLD, NEW)  # a changed label: served after the reload, with new ETags
     status = server.reload()

@@ -127,6 +127,8 @@ class Evaluator:
         return measures
 
     def _keep(self, query: str, measures: list[dict]) -> None:
+        if self.cache_entries <= 0:
+            return
         with self._lock:
             self._cache[query] = measures
             while len(self._cache) > self.cache_entries:

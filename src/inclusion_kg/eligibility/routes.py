@@ -131,10 +131,10 @@ def _response(body: bytes, etag: str) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
+def install_eligibility(app: FastAPI, evaluator: Evaluator, cache_entries: int = 2048) -> None:
     app.state.eligibility = evaluator
-    bodies = Bodies(evaluator.cache_entries)  # by ETag: the JSON written
-    etags = Bodies(evaluator.cache_entries)  # by checked inputs (date included): the ETag of their query
+    bodies = Bodies(cache_entries)  # by ETag: the JSON written (bytes: nothing for the garbage collector)
+    etags = Bodies(cache_entries)  # by checked inputs (date included): the ETag of their query
 
     @app.get(
         "/eligibility",
