@@ -1,8 +1,8 @@
 """Limits in front of the app and on the RDF it reads: what a public endpoint needs to stay up.
 
-HTTP (an ASGI middleware, `RequestLimits`, in front of the /sparql fast path; the plain GET of `sparql/plain_get.py`,
-in front of it, keeps the same URL limit and takes its slot from the same `Limiter`; a kept answer replayed
-by `fastpath.ReplayFront` does no work and takes no slot):
+HTTP (an ASGI middleware, `RequestLimits`, in front of the /sparql fast path; the plain GET of
+`sparql/plain_get.py`, in front of it, keeps the same URL limit and takes its slot from the same `Limiter`; a
+kept answer replayed by `fastpath.ReplayFront` does no work and takes no slot):
 - URL: a request line longer than `max_url_bytes` gets 414 before any parsing;
 - body: a request body larger than `max_body_bytes` gets 413, whether it declares its length or is chunked
   (bodies are read up to the limit, then handed to the app);

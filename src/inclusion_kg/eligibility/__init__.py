@@ -56,8 +56,8 @@ def install_answers(app, engine, queries: Path) -> Evaluator:
     catalog = Catalog(queries, select, enumerations(vocabulary))
     select_async = engine_select_async(engine, catalog.get(QUERY_NAME).text)
     # /eligibility keeps each answer as its JSON body (bytes, routes.py). Keeping the answers' Python objects
-    # as well filled the heap with objects that every full garbage collection walked: 50-140 ms pauses of
-    # the event loop under load (docs/benchmarks.md).
+    # as well filled the heap with objects that every full garbage collection walked: pauses of the event
+    # loop of 110-127 ms under load (docs/benchmarks.md).
     evaluator = build(select, queries, catalog, vocabulary, select_async, cache_entries=0)
     install_named_queries(app, catalog)
     install_eligibility(app, evaluator)
