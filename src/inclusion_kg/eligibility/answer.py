@@ -134,12 +134,6 @@ class Evaluator:
             while len(self._cache) > self.cache_entries:
                 self._cache.popitem(last=False)
 
-    def cached(self, inputs: Inputs, query: str | None = None) -> dict | None:
-        """The answer when it was computed before (no query runs), else None."""
-        query = query or self.query_for(inputs)
-        measures = self._kept(query)
-        return None if measures is None else self._answer(inputs, measures, query)
-
     def answer(self, inputs: Inputs, query: str | None = None) -> dict:
         query = query or self.query_for(inputs)
         measures = self._kept(query)

@@ -170,10 +170,7 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator, cache_entries: int =
             return early
         body = bodies.get(etag)
         if body is None:
-            query = query or evaluator.query_for(inputs)
-            answer = evaluator.cached(inputs, query)
-            if answer is None:
-                answer = await evaluator.answer_async(inputs, query)
+            answer = await evaluator.answer_async(inputs, query or evaluator.query_for(inputs))
             body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
             bodies.put(etag, body)
         return _response(body, etag)
