@@ -105,6 +105,26 @@ def test_the_files_are_stored_once_and_the_default_graph_is_a_set(data_client):
     assert count(data_client, in_ours) == ours
 
 
+def test_the_service_description_sizes_the_default_graph_and_each_named_graph(data_client):
+    """What a harvester reads of the dataset (void:triples) is what queries count in it."""
+    from rdflib import Graph
+
+    from inclusion_kg.namespaces import SD, VOID
+
+    turtle = data_client.get("/sparql", headers={"accept": "text/turtle"}).content
+    described = Graph().parse(data=turtle, format="turtle")
+    default = described.value(next(described.objects(None, SD.defaultDataset)), SD.defaultGraph)
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert described.value(default, VOID.triples).toPython() == count(data_client, everything)
+    sizes = {}
+    for named in described.objects(None, SD.namedGraph):
+        content = described.value(named, SD.graph)
+        sizes[str(described.value(named, SD.name))] = described.value(content, VOID.triples).toPython()
+    assert sorted(sizes) == sorted([str(DATASET), f"{EX}g1", f"{EX}g2"])
+    for name, triples in sizes.items():
+        assert count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") == triples, name
+
+
 def test_a_protocol_dataset_or_from_chooses_the_default_graph(data_client):
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     ours = data_client.get("/health").json()["graph_triples"]
@@ -173,6 +193,10 @@ def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
     marker = (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns
     again = build_store(graph, location, (extra,))  # e.g. the second HTTP worker of `serve --workers 2`
     assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (3, first.data_digest)
+    sizes = (again.default_triples, again.named_graphs)
+    assert sizes == (first.default_triples, first.named_graphs) == (2, {str(DATASET): 1})  # kept, not counted
+    (tmp_path / "store" / "inclusion-kg.graphs.json").write_text("{")  # unreadable: the sizes are counted again
+    assert build_store(graph, location, (extra,)).named_graphs == {str(DATASET): 1}
     assert (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns == marker  # not rebuilt
     extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
     changed = build_store(graph, location, (extra,))

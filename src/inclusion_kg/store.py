@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ EXTENSIONS = {
 
 
 LAYOUT = "default-graph-merged:"  # prefix of the on-disk marker's key: another layout is rebuilt
+SIZES_FILE = "inclusion-kg.graphs.json"  # beside the marker: the graph sizes, not counted again at each start
 
 
 class DataFileError(ValueError):
@@ -52,6 +54,8 @@ class BuiltStore:
     quads: int  # triples in all graphs of the store
     graph_triples: int  # triples of our own graph
     data_digest: str  # hash of the extra data files ("" when none)
+    default_triples: int = 0  # triples in the default graph: ours and the --data files' (a set)
+    named_graphs: dict[str, int] = field(default_factory=dict)  # triples per IRI-named graph, ours included
     _temp: list[str] = field(default_factory=list)
 
     def close(self) -> None:
@@ -61,6 +65,31 @@ class BuiltStore:
             except FileNotFoundError:
                 pass
         self._temp.clear()
+
+
+def graph_sizes(store: ox.Store) -> tuple[int, dict[str, int]]:
+    """Triples in the default graph, and in each IRI-named graph, for the Service Description.
+
+    Only the named graphs are scanned: the default graph is the rest of the store (it may hold millions of
+    --data triples). A graph named by a blank node counts, but has no name to list."""
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    named: dict[str, int] = {}
+    in_named = 0
+    for row in store.query(per_graph):
+        size = int(row["n"].value)
+        in_named += size
+        if isinstance(row["g"], ox.NamedNode):
+            named[row["g"].value] = size
+    return len(store) - in_named, dict(sorted(named.items()))
+
+
+def _kept_sizes(folder: Path, reader: ox.Store) -> tuple[int, dict[str, int]]:
+    """The sizes written when the store was built; counted again if that file is missing or unreadable."""
+    try:
+        kept = json.loads((folder / SIZES_FILE).read_text())
+        return int(kept["default"]), {str(name): int(size) for name, size in kept["named"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return graph_sizes(reader)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -140,9 +169,11 @@ def build_store(
                 rdf_format(Path(path))  # still refuse what could not be served
             reader = ox.Store.read_only(str(Path(location).resolve()))
             quads = len(reader)
+            default_triples, named = _kept_sizes(Path(location), reader)
             del reader
             digest = hashlib.sha256(key.encode()).hexdigest()[:12] if extra else ""
-            return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest)
+            spec = StoreSpec(path=str(Path(location).resolve()))
+            return BuiltStore(spec, quads, len(graph), digest, default_triples, named)
     try:
         store = ox.Store() if location == "memory" else ox.Store(location)
     except (OSError, RuntimeError) as error:  # not a folder, not an Oxigraph store, or a corrupt one
@@ -160,16 +191,18 @@ def build_store(
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)
+    default_triples, named = graph_sizes(store)
     if location == "memory":
         handle, dump = tempfile.mkstemp(prefix="inclusion-kg-", suffix=".nq")
         os.close(handle)
         store.dump(dump, format=ox.RdfFormat.N_QUADS)
-        built = BuiltStore(StoreSpec(dump=dump), quads, len(graph), digest, [dump])
+        built = BuiltStore(StoreSpec(dump=dump), quads, len(graph), digest, default_triples, named, [dump])
         atexit.register(built.close)  # workers may be restarted while the app lives: keep the dump till exit
         return built
     store.flush()
     del store  # workers open it read-only
-    marker.write_text(key)
+    (Path(location) / SIZES_FILE).write_text(json.dumps({"default": default_triples, "named": named}))
+    marker.write_text(key)  # last: the marker says the store (and its sizes) are complete
     if extra:
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest)
+    return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest, default_triples, named)

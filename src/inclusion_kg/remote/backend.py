@@ -24,6 +24,14 @@ class RemoteSummary:
     graph_triples: int  # triples of our graph in the store
     data_digest: str = ""
 
+    @property
+    def default_triples(self) -> int:  # the default graph of a query is the served graphs, merged
+        return self.quads
+
+    @property
+    def named_graphs(self) -> dict[str, int]:
+        return {str(DATASET): self.graph_triples}
+
     def close(self) -> None:
         pass
 

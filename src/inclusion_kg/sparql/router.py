@@ -155,5 +155,6 @@ def _service_description(request: Request, fmt: str | None) -> Response:
         media_type = f.TURTLE
     state = request.app.state
     endpoint = str(request.url.replace(query=""))
-    body = service_description.describe(endpoint, media_type, state.store.graph_triples)
+    store = state.store
+    body = service_description.describe(endpoint, media_type, store.default_triples, store.named_graphs)
     return Response(body, media_type=f.CONTENT_TYPES[media_type], headers={"Vary": "Accept"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from inclusion_kg.namespaces import DATASET, SD, VOID, bind_prefixes
+from inclusion_kg.namespaces import SD, VOID, bind_prefixes
 from inclusion_kg.sparql import formats as f
 
 FORMAT_IRIS = {  # W3C format IRIs (https://www.w3.org/ns/formats/)
@@ -24,7 +24,9 @@ FORMAT_IRIS = {  # W3C format IRIs (https://www.w3.org/ns/formats/)
 SD_FORMATS = {f.TURTLE: "turtle", f.NTRIPLES: "nt", f.JSONLD: "json-ld", f.RDFXML: "xml"}
 
 
-def description_graph(endpoint: str, triples: int, named_graphs: list[str] | None = None) -> Graph:
+def description_graph(endpoint: str, default_triples: int, named_graphs: dict[str, int]) -> Graph:
+    """The service, its result formats and its default dataset: the default graph's size, and each named
+    graph (ours, and those of --data TriG/N-Quads files) with its size."""
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     service = URIRef(endpoint)
     graph.add((service, RDF.type, SD.Service))
@@ -38,15 +40,18 @@ def description_graph(endpoint: str, triples: int, named_graphs: list[str] | Non
     default = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    graph.add((default, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    for name in [str(DATASET)] + [g for g in named_graphs or [] if g != str(DATASET)]:
-        named = BNode()
+    graph.add((default, VOID.triples, Literal(default_triples, datatype=XSD.integer)))
+    for number, (name, triples) in enumerate(sorted(named_graphs.items())):
+        named, described = BNode(f"named-graph-{number}"), BNode(f"named-graph-{number}-content")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        graph.add((described, VOID.triples, Literal(triples, datatype=XSD.integer)))
     return graph
 
 
-def describe(endpoint: str, media_type: str, triples: int, named_graphs: list[str] | None = None) -> bytes:
-    graph = description_graph(endpoint, triples, named_graphs)
+def describe(endpoint: str, media_type: str, default_triples: int, named_graphs: dict[str, int]) -> bytes:
+    graph = description_graph(endpoint, default_triples, named_graphs)
     return graph.serialize(format=SD_FORMATS[media_type], encoding="utf-8")
