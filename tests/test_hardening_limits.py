@@ -7,8 +7,12 @@ here: what the middleware adds in front of every route, and that it is configura
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import httpx
 import pytest
@@ -176,3 +180,20 @@ def test_serve_options_reach_the_settings():
     assert (args.max_query_bytes, args.max_body_bytes, args.max_concurrent, args.max_queue) == (5000, 9000, 3, 4)
     assert (args.queue_timeout, args.retry_after) == (1.5, 2)
     assert (defaults.max_concurrent, defaults.max_queue, defaults.queue_timeout) == (64, 256, 5.0)
+
+
+@pytest.mark.parametrize("accept, kind", [("application/json", "application/json"), ("*/*", "text/plain")])
+def test_a_url_too_long_for_the_http_parser_gets_414_with_a_message(live_server, accept, kind):
+    """httptools reads request targets of at most 65,535 bytes; a longer GET query is told to POST."""
+    query = "ASK {} #" + "x" * 70_000
+    url = f"{live_server}/sparql?" + urllib.parse.urlencode({"query": query})  # httpx refuses such a URL
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers={"accept": accept}), timeout=30)
+    text = refused.value.read().decode()
+    assert refused.value.code == 414 and refused.value.headers["content-type"].startswith(kind)
+    assert "65535 bytes" in text and "POST the query instead" in text
+    assert httpx.post(f"{live_server}/sparql", data={"query": query}, timeout=30).json() == {"head": {}, "boolean": True}
+    garbage = socket.create_connection(("127.0.0.1", int(live_server.rsplit(":", 1)[1])))
+    garbage.sendall(b"NOT HTTP\r\n\r\n")  # other parse errors keep uvicorn's 400
+    assert garbage.recv(200).startswith(b"HTTP/1.1 400")
+    garbage.close()

@@ -104,7 +104,8 @@ class Limiter:
         self.active -= 1
 
 
-def _plain(status: int, kind: str, message: str, accept: bytes, extra: list | None = None):
+def plain_reply(status: int, kind: str, message: str, accept: bytes, extra: list | None = None):
+    """A refusal's status, headers and body: JSON when the client accepts it, else one line of text."""
     if b"json" in accept:
         body = json.dumps({"error": kind, "status": status, "message": message}).encode()
         media = b"application/json"
@@ -118,14 +119,14 @@ def _plain(status: int, kind: str, message: str, accept: bytes, extra: list | No
 class RequestLimits:
     """ASGI middleware: URL and body size, concurrency with a bounded queue, Retry-After on every 503."""
 
-    def __init__(self, app, limiter: Limiter, max_body_bytes: int = 1 << 20, max_url_bytes: int = 400_000):
+    def __init__(self, app, limiter: Limiter, max_body_bytes: int = 1 << 20, max_url_bytes: int = 65_535):
         self.app = app
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
         self.max_url_bytes = max_url_bytes
 
     async def _reply(self, send, status: int, kind: str, message: str, accept: bytes, extra=None) -> None:
-        status, headers, body = _plain(status, kind, message, accept, extra)
+        status, headers, body = plain_reply(status, kind, message, accept, extra)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import DataParseError, InvalidDataError
+from inclusion_kg.http_protocol import LongUrlProtocol
 from inclusion_kg.reload import Reloadable, defer_early_sighup
 from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
@@ -57,7 +58,8 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log
         return 1
     if workers == 1:
         # SIGHUP re-validates the data and swaps it in only if it conforms (reload.py, docs/reliability.md)
-        uvicorn.run(in_front(Reloadable(settings, app)), host=host, port=port, access_log=access_log)
+        uvicorn.run(in_front(Reloadable(settings, app)), host=host, port=port, access_log=access_log,
+                    http=LongUrlProtocol)
         return 0
     # Several workers each build their own app, from settings passed through the environment.
     app.state.engine.close()  # this process only checked the data; its query workers are not needed
@@ -69,5 +71,6 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1, access_log
         port=port,
         workers=workers,
         access_log=access_log,
+        http=LongUrlProtocol,
     )
     return 0

@@ -15,7 +15,7 @@ class Settings:
     query_timeout: float = 10.0  # seconds
     # Request limits (limits.py; defaults and why: docs/reliability.md)
     max_body_bytes: int = 1 << 20  # larger request bodies get 413
-    max_url_bytes: int = 400_000  # longer URLs get 414 (a GET query of max_query_bytes, percent-encoded)
+    max_url_bytes: int = 65_535  # longer URLs get 414 (the most the HTTP parser reads: http_protocol.py)
     max_concurrent: int = 64  # requests to /sparql, /queries, /eligibility in the app at once
     max_queue: int = 256  # more wait this many deep, first come first served; beyond: 503 + Retry-After
     queue_timeout: float = 5.0  # seconds a request may wait in that queue before 503 + Retry-After
