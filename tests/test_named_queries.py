@@ -10,7 +10,7 @@ import pytest
 
 from inclusion_kg.named_queries import grlc, sparql_text
 from inclusion_kg.named_queries.binding import ParameterError, bind, bind_terms
-from test_eligibility_fixtures import catalog, evaluator, select, store  # noqa: F401 (fixtures)
+from test_eligibility_fixtures import QUERIES, catalog, evaluator, select, store  # noqa: F401 (fixtures)
 
 ID = "https://w3id.org/inclusion-kg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -125,6 +125,27 @@ def rows(select, catalog, name, **values):
 
 def column(found, name):
     return [row.get(name) for row in found]
+
+
+def test_the_enumerations_written_in_the_files_are_the_values_in_the_data(select, evaluator):
+    """Our files list their IRI enumerations (grlc cannot build an API from a bare `- name`: tests/test_grlc.py).
+    Each list is what the bare form finds in the data; for eligibility.rq's inputs, the concepts of their
+    scheme in the graph."""
+    from inclusion_kg import eligibility
+    from inclusion_kg.named_queries.catalog import data_enumeration
+
+    from_schemes = eligibility.enumerations(evaluator.vocabulary)
+    checked = 0
+    for name, query in grlc.load_folder(QUERIES).items():
+        for parameter in query.parameters:
+            if parameter.kind != "iri" or not parameter.enum:
+                continue
+            found = from_schemes.get((name, parameter.name))
+            if found is None:
+                found = data_enumeration(query, parameter, select)
+            assert sorted(parameter.enum) == sorted(found or ()), (name, parameter.name)
+            checked += 1
+    assert checked >= 13  # every IRI parameter our files enumerate
 
 
 def test_measures_by_region(select, catalog):
