@@ -6,7 +6,7 @@ import json
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from inclusion_kg.graph import load_graph
 from inclusion_kg.namespaces import BASE, IKG
@@ -123,6 +123,20 @@ def test_ontology_documents_every_class_and_property(client, data):
     assert len(terms) > 10
     for term in terms:
         assert f'id="{str(term)[len(str(IKG)):]}"' in page, term
+
+
+def test_ontology_terms_are_defined_in_the_languages_of_their_labels(data):
+    """Definitions reach users in the languages of the term's labels: the form's hints, and the reason a
+    measure is not offered for a hire (the policy layer's terms are labelled in Dutch and English only)."""
+    from rdflib.namespace import SKOS
+
+    defined = {s for s in data.subjects(SKOS.definition, None) if str(s).startswith(str(IKG))}
+    four = 0
+    for term in defined:
+        labelled = sorted({o.language for o in data.objects(term, RDFS.label | SKOS.prefLabel)})
+        assert sorted(o.language for o in data.objects(term, SKOS.definition)) == labelled, term
+        four += labelled == ["de", "en", "fr", "nl"]
+    assert four >= 22
 
 
 def test_base_url_keeps_links_relative(make_app):
