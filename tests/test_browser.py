@@ -127,6 +127,10 @@ def test_home_language_form_measure_and_query_ui(page, site):
     assert "éligible" in integration.locator("h4").inner_text()
     assert integration.locator("ul.condition-results li").count() >= 2  # reasons, one per condition
     assert integration.get_by_role("link", name="AVIQ").count() >= 1  # sources
+    mentoring = page.locator('li.measure-result[data-measure$="/aviq-mentoring-premie"]')
+    assert "attendu: oui" in mentoring.inner_text()  # a boolean in the page's language, not "true"
+    awareness = page.locator(f'li.measure-result[data-measure="{list(EXPECTED)[1]}"]').inner_text()
+    assert "indépendant de l'engagement: Vrai lorsque la mesure" in awareness  # the reason, in French
     shot(page, "3-eligibility")
     assert axe_violations(page) == []
 

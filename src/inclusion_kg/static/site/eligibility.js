@@ -25,8 +25,9 @@
     var text = String(value);
     if (labels[text]) return labels[text];
     if (text.indexOf(BASE) === 0) return text.slice(text.lastIndexOf("/") + 1);
-    if (value === true) return words.yes;
-    if (value === false) return words.no;
+    // a boolean: given as JSON true/false, expected as the text of its literal ("true")
+    if (value === true || text === "true") return words.yes;
+    if (value === false || text === "false") return words.no;
     return text;
   }
   function href(iri) {  // our IRIs are served here: a link relative to this page, in its language
