@@ -87,6 +87,16 @@ def test_missing_lists_the_inputs_that_keep_a_measure_undetermined(client):
     assert guard["status"] == "met" and guard["applies_only_if"]["status"] == "unmet"
 
 
+def test_a_guard_is_named_by_its_label_in_the_answers_language(client):
+    params = {"region": "brussels", "contract": "employment", "employer": "education-institution", "lang": "fr"}
+    answer = measures(client.get("/eligibility", params=params).json())
+    guard = next(c for c in answer["actiris-handicappremie"]["conditions"] if c.get("applies_only_if"))
+    iri = guard["applies_only_if"]["condition"]
+    query = f'SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(LANG(?l) = "fr") }}'
+    labels = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    assert guard["applies_only_if"]["label"] == labels[0]["l"]["value"] and guard["applies_only_if"]["status"] == "met"
+
+
 def test_date_picks_rules_in_force(client):
     answer = client.get("/eligibility", params={**WALLONIA, "date": "2025-10-01"}).json()
     assert answer["inputs"]["date"] == "2025-10-01" and "2025-10-01" in answer["query"]

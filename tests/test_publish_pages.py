@@ -152,19 +152,6 @@ def test_home_form_offers_every_input_of_the_ontology(client, data):
         assert f'<option value="{region}"' in html
 
 
-@pytest.mark.parametrize("lang", ["fr", "de"])
-def test_the_form_script_has_a_label_for_every_iri_an_answer_names(client, data, lang):
-    """The script names what /eligibility returns by label: here the guard of a condition, not its slug."""
-    import json
-
-    html = client.get(f"/?lang={lang}", headers={"Accept": "text/html"}).text
-    labels = json.loads(unescape(re.search(r'data-labels="([^"]*)"', html).group(1)))
-    guards = set(data.objects(None, IKG.appliesOnlyIf))
-    assert guards
-    for guard in guards:
-        assert labels[str(guard)] == label(data, guard, lang)
-
-
 def test_pages_work_without_javascript(client):
     html = client.get("/id/measure/aviq-integratiepremie", headers={"Accept": "text/html"}).text
     assert "<script" not in html  # server-rendered; only the home page's form is enhanced by a script

@@ -78,7 +78,9 @@ def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> li
             "source": _value(row, "conditionSource"),
         }
         if "guard" in row:
-            entry["applies_only_if"] = {"condition": _value(row, "guard"), "status": _value(row, "guardStatus")}
+            guard = _value(row, "guard")
+            entry["applies_only_if"] = {"condition": guard, "label": vocabulary.guard_label(guard, lang),
+                                        "status": _value(row, "guardStatus")}  # fmt: skip
         measure["conditions"].append(entry)
         measure["status"] = max(measure["status"], MEASURE_STATUS[entry["status"]], key=STATUS_ORDER.__getitem__)
         missing[iri].update((_value(row, "missing") or "").split())

@@ -39,7 +39,7 @@ def render(answer: dict, vocabulary: Vocabulary) -> str:
             lines.append(f"    {MARKS[condition['status']]} {condition['status']:<7} {condition['label']:<{width}}  {detail}")
             if condition.get("applies_only_if"):
                 guard = condition["applies_only_if"]
-                lines.append(f"      only if {slug_of(guard['condition'])} (that one is {guard['status']})")
+                lines.append(f"      only if: {guard['label']} (that one is {guard['status']})")
         if measure["missing"]:
             lines.append(f"  to decide, give: {', '.join(measure['missing'])}")
         if measure["sources"]:

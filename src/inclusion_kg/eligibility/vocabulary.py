@@ -3,7 +3,8 @@
 Each input is an information concept with `ikg:inputName`: its `ikg:valueScheme` lists the concepts it
 accepts (by slug, `dct:identifier`, or IRI), its `ikg:valueDatatype` the literal type. The region input
 accepts the regions measures are offered in (`dct:spatial`). Nothing about a particular measure, agency,
-region or code is written in Python.
+region or code is written in Python. The labels of guards (`ikg:appliesOnlyIf`) are read here too: an answer
+names a condition's guard, and the query, kept short, does not label it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ SELECT ?label ?definition WHERE {
 }
 """
 
+GUARD_QUERY = sparql_prologue("ikg", "skos") + """
+SELECT DISTINCT ?guard ?label WHERE { [] ikg:appliesOnlyIf ?guard . ?guard skos:prefLabel ?label }
+"""
+
 
 @dataclass
 class Input:
@@ -71,9 +76,14 @@ class Input:
 class Vocabulary:
     inputs: dict[str, Input]
     independent_of_hiring: dict[str, dict[str, str]]  # {"label": {lang: ...}, "definition": {lang: ...}}
+    guards: dict[str, dict[str, str]] = field(default_factory=dict)  # guard IRI -> {lang: label}
 
     def names(self) -> list[str]:
         return list(self.inputs)
+
+    def guard_label(self, iri: str, lang: str) -> str:
+        labels = self.guards.get(iri, {})
+        return labels.get(lang) or labels.get("en") or slug_of(iri)
 
 
 def _text(row: dict, name: str) -> tuple[str | None, str]:
@@ -106,4 +116,8 @@ def load_vocabulary(select: Select) -> Vocabulary:
             text, lang = _text(row, key)
             if text:
                 term[key][lang] = text
-    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term)
+    guards: dict[str, dict[str, str]] = {}
+    for row in select(GUARD_QUERY):
+        label, lang = _text(row, "label")
+        guards.setdefault(row["guard"]["value"], {})[lang] = label
+    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards)

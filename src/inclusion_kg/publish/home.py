@@ -170,12 +170,10 @@ def region_options(graph: Graph, page: Page, sections: list[RegionSection]) -> l
 
 
 def script_labels(graph: Graph, lang: str) -> dict[str, str]:
-    """Labels the eligibility script needs for the IRIs /eligibility returns: agencies, sources, concepts,
-    and the guards of conditions (an answer gives a guard's IRI and status: `applies_only_if`)."""
+    """Labels the eligibility script needs for the IRIs /eligibility returns: agencies, sources, concepts."""
     kinds = (CV.PublicOrganisation, CV.ReferenceFramework, FOAF.Document, SKOS.Concept)
-    nodes = [node for kind in kinds for node in graph.subjects(RDF.type, kind)]
-    nodes += graph.objects(None, IKG.appliesOnlyIf)
-    return {str(node): label(graph, node, lang).text for node in nodes if isinstance(node, URIRef)}
+    return {str(node): label(graph, node, lang).text
+            for kind in kinds for node in graph.subjects(RDF.type, kind) if isinstance(node, URIRef)}
 
 
 def home_view(graph: Graph, page: Page) -> dict:

@@ -51,7 +51,8 @@
     if (c.given !== null && c.given !== undefined) details.push(words.given + ": " + nameOf(c.given));
     if (details.length) parts.push(" (" + details.join("; ") + ")");
     if (c.applies_only_if && c.applies_only_if.condition) {
-      parts.push(" — " + words.only_if + ": ", link(c.applies_only_if.condition), " ", status(c.applies_only_if.status));
+      parts.push(" — " + words.only_if + ": ", link(c.applies_only_if.condition, c.applies_only_if.label), " ",
+                 status(c.applies_only_if.status));
     }
     if (c.source) parts.push(" · " + words.sources + ": ", link(c.source));
     return el("li", {}, parts);
