@@ -5,9 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Graph
 
 from inclusion_kg.cli import main
-from inclusion_kg.namespaces import DATASET
+from inclusion_kg.namespaces import DATASET, SD, VOID
 from inclusion_kg.remote import publish as publish_module
 from inclusion_kg.remote import servers
 from inclusion_kg.remote.location import parse_store
@@ -40,6 +41,15 @@ def test_default_dataset_is_our_graph(remote_client):
     assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
     assert [row["g"]["value"] for row in named.json()["results"]["bindings"]] == [str(DATASET)]
     assert remote_client.get("/health").json()["graph_triples"] > 1000
+    # the Service Description gives the same sizes: our graph, as the default graph and by its name
+    turtle = remote_client.get("/sparql", headers={"accept": "text/turtle"}).content
+    described = Graph().parse(data=turtle, format="turtle")
+    triples = int(answer.json()["results"]["bindings"][0]["n"]["value"])
+    sizes = {str(described.value(node, SD.name)): described.value(described.value(node, SD.graph), VOID.triples)
+             for node in described.objects(None, SD.namedGraph)}
+    assert {name: size.toPython() for name, size in sizes.items()} == {str(DATASET): triples}
+    default = described.value(next(described.objects(None, SD.defaultDataset)), SD.defaultGraph)
+    assert described.value(default, VOID.triples).toPython() == triples
 
 
 @pytest.mark.parametrize("query", [
