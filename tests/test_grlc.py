@@ -32,9 +32,10 @@ def grlc_api(live_server, tmp_path_factory):
         encoding="utf-8",
     )
     port = free_port()
+    log = (folder / "grlc.log").open("w")  # a file, not a pipe: grlc logs every request, nothing reads a pipe
     server = subprocess.Popen(
         [sys.executable, "-c", f"from grlc.server import app; app.run(host='127.0.0.1', port={port})"],
-        cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/api-local"
     deadline = time.monotonic() + 60
@@ -45,11 +46,12 @@ def grlc_api(live_server, tmp_path_factory):
         except httpx.TransportError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail(f"grlc did not start: {server.stderr.read().decode()[-2000:]}")
+                pytest.fail(f"grlc did not start: {(folder / 'grlc.log').read_text()[-2000:]}")
             time.sleep(0.3)
     yield url
     server.terminate()
     server.wait(10)
+    log.close()
 
 
 def test_grlc_builds_an_operation_for_every_query_with_our_parameters(grlc_api, app):
