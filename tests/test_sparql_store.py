@@ -193,10 +193,15 @@ def test_a_disk_store_is_rebuilt_only_when_its_content_changes(tmp_path):
     marker = (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns
     again = build_store(graph, location, (extra,))  # e.g. the second HTTP worker of `serve --workers 2`
     assert (again.quads, again.data_digest) == (first.quads, first.data_digest) == (3, first.data_digest)
-    sizes = (again.default_triples, again.named_graphs)
-    assert sizes == (first.default_triples, first.named_graphs) == (2, {str(DATASET): 1})  # kept, not counted
-    (tmp_path / "store" / "inclusion-kg.graphs.json").write_text("{")  # unreadable: the sizes are counted again
-    assert build_store(graph, location, (extra,)).named_graphs == {str(DATASET): 1}
+    first_sizes = (first.default_triples, first.named_graphs)
+    assert (again.default_triples, again.named_graphs) == first_sizes == (2, {str(DATASET): 1})
+    sizes = tmp_path / "store" / "inclusion-kg.graphs.json"
+    sizes.write_text('{"default": 7, "named": {"http://example.org/g": 9}}')  # what a reopened store says is kept
+    kept = build_store(graph, location, (extra,))
+    assert (kept.default_triples, kept.named_graphs) == (7, {"http://example.org/g": 9})  # read, not counted
+    sizes.write_text("{")  # unreadable: the sizes are counted again
+    recounted = build_store(graph, location, (extra,))
+    assert (recounted.default_triples, recounted.named_graphs) == (2, {str(DATASET): 1})
     assert (tmp_path / "store" / "inclusion-kg.content").stat().st_mtime_ns == marker  # not rebuilt
     extra.write_text(f"<{EX}b> <{EX}p> 2, 3 .\n")
     changed = build_store(graph, location, (extra,))
