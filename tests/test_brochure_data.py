@@ -67,36 +67,40 @@ class Row:
     agency: str
     region: str
     contracts: frozenset | None  # None: independent of hiring, no contract-type condition
-    starred: bool  # * = only once the employer reaches the 3% employment rate
-    beneficiaries: frozenset
+    mark: str  # "*": only once the employer reaches the 3% rate; "**": "Niet op voorwaarde van het behalen
+    #            van het quotum van 3%"; "": the brochure says nothing about the quota (German-speaking Community)
+    paid_to: frozenset  # who is paid, only where the brochure says so ("Vorm van ondersteuning" column)
 
 
-def row(slug, agency, region, contracts, starred, beneficiaries):
-    return Row(slug, agency, region, None if contracts is None else frozenset(contracts), starred, frozenset(beneficiaries))
+def row(slug, agency, region, contracts, mark, paid_to=()):
+    return Row(slug, agency, region, None if contracts is None else frozenset(contracts), mark, frozenset(paid_to))
 
 
 BROCHURE_MATRIX = [
     # VDAB: columns "Stages (WES, BVS, BIS, IBO et IBO+)" | "Werk"
-    row("vdab-jobcoaches", "vdab", "flanders", {E}, False, {"employer", "employee"}),
+    row("vdab-jobcoaches", "vdab", "flanders", {E}, "**"),
     # Dienst PHARE: "Ontdekkingsstage" | "Contract voor beroepsmatige aanpassing" | "Werk"
-    row("phare-inzetpremie", "phare", "brussels", {E}, True, {"employer"}),
-    row("phare-mentoring-premie", "phare", "brussels", {E}, False, {"employer"}),
-    row("phare-premie-sensibilisering-inclusie", "phare", "brussels", {A, E}, False, {"employer"}),
-    row("phare-arbeidspost-aanpassingen", "phare", "brussels", {A, E}, False, {"employer", "employee"}),
-    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {I, A, E}, False, {"employee"}),
+    row("phare-inzetpremie", "phare", "brussels", {E}, "*"),
+    row("phare-mentoring-premie", "phare", "brussels", {E}, "**"),
+    row("phare-premie-sensibilisering-inclusie", "phare", "brussels", {A, E}, "**"),
+    # "Verbeteringen aan eigendommen worden aangeboden aan de werkgever, maar verplaatsbare apparatuur wordt
+    # rechtstreeks aan de werknemer aangeboden."
+    row("phare-arbeidspost-aanpassingen", "phare", "brussels", {A, E}, "**", {"employer", "employee"}),
+    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {I, A, E}, "**", {"employee"}),  # "Betaling aan werknemer"
     # Actiris: "Ontdekkingsstage" | "Contract voor beroepsmatige aanpassing" | "Werkcontract"
-    row("actiris-premie-activa-brussels", "actiris", "brussels", {E}, False, {"employer"}),
-    row("actiris-handicappremie", "actiris", "brussels", {E}, False, {"employer"}),
+    row("actiris-premie-activa-brussels", "actiris", "brussels", {E}, "**"),
+    row("actiris-handicappremie", "actiris", "brussels", {E}, "**"),
     # AVIQ: "Ontdekkingsstage" | "Contract voor beroepsmatige aanpassing" | "Werk"
-    row("aviq-integratiepremie", "aviq", "wallonia", {E}, True, {"employer"}),
-    row("aviq-aanpassing-arbeidsomstandigheden", "aviq", "wallonia", {E}, True, {"employer"}),
-    row("aviq-mentoring-premie", "aviq", "wallonia", {E}, False, {"employer"}),
-    row("aviq-aanpassing-arbeidspost", "aviq", "wallonia", {A, E}, True, {"employer"}),
-    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {I, A, E}, False, {"employer", "employee"}),
-    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {I, A, E}, False, {"employee"}),
-    row("aviq-sensibilisering-handicap", "aviq", "wallonia", None, True, {"association"}),
-    # German-speaking Community: "in het kader van een stage- of arbeidscontract"
-    row("dsl-redelijke-aanpassingen", "dsl", "german-speaking-community", {I, E}, False, {"employer", "employee"}),
+    row("aviq-integratiepremie", "aviq", "wallonia", {E}, "*"),
+    row("aviq-aanpassing-arbeidsomstandigheden", "aviq", "wallonia", {E}, "*"),
+    row("aviq-mentoring-premie", "aviq", "wallonia", {E}, "**"),
+    row("aviq-aanpassing-arbeidspost", "aviq", "wallonia", {A, E}, "*"),
+    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {I, A, E}, "**"),
+    # "Betaling aan de werknemer in geval van individueel vervoer"
+    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {I, A, E}, "**", {"employee"}),
+    row("aviq-sensibilisering-handicap", "aviq", "wallonia", None, "*"),
+    # German-speaking Community: "in het kader van een stage- of arbeidscontract"; no quota mark at all
+    row("dsl-redelijke-aanpassingen", "dsl", "german-speaking-community", {I, E}, ""),
 ]
 ROWS = {r.slug: r for r in BROCHURE_MATRIX}
 AGENCY_SECTION = {
@@ -143,11 +147,14 @@ def test_measure_row(graph, r: Row):
 
     quota = column(graph, """
         SELECT ?c WHERE { ?m cv:holdsRequirement ?c . ?c cv:constrains ikg:employmentRate . }""", m=m)
-    assert quota == ({iri("condition", f"{r.agency}-employment-quota")} if r.starred else set())
+    assert quota == ({iri("condition", f"{r.agency}-employment-quota")} if r.mark == "*" else set())
+    # "**" is a statement of the brochure, told apart from its silence (""): only "**" is quota-free
+    quota_free = list(graph.objects(m, IKG.notConditionalOnQuota))
+    assert quota_free == ([Literal(True)] if r.mark == "**" else [])
 
     beneficiaries = column(graph, """
         SELECT ?b WHERE { ?m cpsv:produces ?o . ?o a cv:Output ; ikg:beneficiary ?b ; dct:type ?t . }""", m=m)
-    assert beneficiaries == {iri("beneficiary", b) for b in r.beneficiaries}
+    assert beneficiaries == {iri("beneficiary", b) for b in r.paid_to}
 
 
 @pytest.mark.parametrize("slug", list(ROWS))
@@ -263,7 +270,7 @@ def test_phare_workstation_adaptations_pay_employer_and_employee_separately(grap
     assert {b for _, b in outputs} == {iri("beneficiary", "employer"), iri("beneficiary", "employee")}
 
 
-def test_awareness_funding_goes_to_associations_and_is_starred(graph):
+def test_awareness_funding_is_independent_of_hiring_and_starred(graph):
     m = iri("measure", "aviq-sensibilisering-handicap")
     assert graph.value(m, IKG.independentOfHiring) == Literal(True)
     assert (m, CV.holdsRequirement, iri("condition", "aviq-employment-quota")) in graph
@@ -334,7 +341,7 @@ SCHEMES = {
     "organisation-type": ACTIRIS_TYPES | {"federal-administration"},
     "appointment": {"contractual", "statutory"},
     "staff-category": {"teaching", "support"},
-    "beneficiary": {"employer", "employee", "association"},
+    "beneficiary": {"employer", "employee"},
 }
 
 

@@ -7,10 +7,11 @@ from html.parser import HTMLParser
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from inclusion_kg.graph import load_graph
 from inclusion_kg.namespaces import BASE, CPSV, CV, IKG
+from inclusion_kg.publish.i18n import TEXT
 
 LANGS = ("nl", "fr", "de", "en")
 MEASURE = URIRef(BASE + "id/measure/aviq-integratiepremie")
@@ -74,8 +75,9 @@ def test_measure_page_in_each_language(client, data, lang):
     assert str(description) in html
     for condition in data.objects(MEASURE, CV.holdsRequirement):  # conditions in plain words
         assert label(data, condition, lang) in html
-    paid_to = {b for o in data.objects(MEASURE, CPSV.produces) for b in data.objects(o, IKG.beneficiary)}
-    assert paid_to and all(label(data, b, lang) in html for b in paid_to)
+    # the brochure does not say who is paid for the Integratiepremie, and the page says so
+    assert not [b for o in data.objects(MEASURE, CPSV.produces) for b in data.objects(o, IKG.beneficiary)]
+    assert TEXT["not_stated"][lang] in html
     assert "../agency/aviq" in [h.split("?")[0] for h in page.links]
     assert any(h.startswith("aviq-integratiepremie?format=ttl") for h in page.links)
     assert any(h.startswith("aviq-integratiepremie?format=jsonld") for h in page.links)
@@ -83,6 +85,23 @@ def test_measure_page_in_each_language(client, data, lang):
     for other in LANGS:
         assert f'hreflang="{other}"' in html
     assert f"../agency/aviq?lang={lang}" in page.links
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_payee_and_quota_statement_where_the_brochure_gives_them(client, data, lang):
+    """PHARE's workstation adaptations: property to the employer, movable equipment to the employee, and "**"
+    (not conditional on the 3% quota) shown as the ontology names it; the German-speaking Community's measure
+    has neither, and its page shows no quota statement."""
+    measure = URIRef(BASE + "id/measure/phare-arbeidspost-aanpassingen")
+    html = text_of(client.get(f"/id/measure/phare-arbeidspost-aanpassingen?lang={lang}", headers={"Accept": "text/html"}))
+    paid_to = {b for o in data.objects(measure, CPSV.produces) for b in data.objects(o, IKG.beneficiary)}
+    assert len(paid_to) == 2 and all(label(data, b, lang) in html for b in paid_to)
+    assert TEXT["not_stated"][lang] not in html
+    quota_free = str(next(v for v in data.objects(IKG.notConditionalOnQuota, RDFS.label) if v.language == lang))
+    assert quota_free in html
+    silent = text_of(client.get(f"/id/measure/dsl-redelijke-aanpassingen?lang={lang}", headers={"Accept": "text/html"}))
+    assert quota_free not in silent
+    assert TEXT["not_stated"][lang] in silent
 
 
 def test_accept_language_chooses_the_language(client):

@@ -80,6 +80,8 @@ TEXT: dict[str, dict[str, str]] = {
     "gives": {"nl": "Wat de maatregel geeft", "fr": "Ce que la mesure apporte", "de": "Was die Maßnahme gibt",
               "en": "What the measure gives"},
     "paid_to": {"nl": "Betaald aan", "fr": "Versé à", "de": "Gezahlt an", "en": "Paid to"},
+    "not_stated": {"nl": "niet vermeld in de bron", "fr": "non précisé dans la source",
+                   "de": "in der Quelle nicht angegeben", "en": "not stated in the source"},
     "sources": {"nl": "Bronnen", "fr": "Sources", "de": "Quellen", "en": "Sources"},
     "notes": {"nl": "Opmerkingen", "fr": "Remarques", "de": "Hinweise", "en": "Notes"},
     "properties": {"nl": "Alle gegevens", "fr": "Toutes les données", "de": "Alle Angaben", "en": "All data"},

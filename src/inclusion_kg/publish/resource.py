@@ -20,7 +20,8 @@ from inclusion_kg.publish.view import (
 )
 
 SOURCE_PROPS = (DCTERMS.source, PROV.wasDerivedFrom, CV.isDerivedFrom, IKG.furtherInformation)
-MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs, DCTERMS.isPartOf)
+# the mapping property is shown with each link: a broader match (a larger area) is not the same place
+MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, OWL.sameAs, DCTERMS.isPartOf)
 THRESHOLDS = ((IKG.minInclusive, "at_least"), (IKG.minExclusive, "more_than"),
               (IKG.maxInclusive, "at_most"), (IKG.maxExclusive, "less_than"))
 
@@ -39,7 +40,7 @@ class Output:
     link: Link
     description: Text | None
     kinds: list[Link]
-    paid_to: list[Link]
+    paid_to: list[Link]  # empty: the source does not state who is paid (the page says so)
     wage_share: str | None
 
 
@@ -54,7 +55,7 @@ class ResourceView:
     outputs: list[Output] = field(default_factory=list)
     sources: list[Link] = field(default_factory=list)
     notes: list[tuple[Link, Text | None]] = field(default_factory=list)
-    external: list[Link] = field(default_factory=list)
+    external: list[tuple[Link, Link]] = field(default_factory=list)  # (link elsewhere, mapping property)
     properties: list = field(default_factory=list)
     referenced_by: list = field(default_factory=list)
     formats: list[dict] = field(default_factory=list)
@@ -141,6 +142,9 @@ def resource_view(graph: Graph, page: Page, node: URIRef) -> ResourceView:
         view.facts.append((t("contract_types"), kinds))
     if graph.value(node, IKG.independentOfHiring) == Literal(True):
         view.facts.append((t("independent_of_hiring"), [Text(t("yes"))]))
+    # the source's own statement (the brochure's "**"); without it the source says nothing about the quota
+    if graph.value(node, IKG.notConditionalOnQuota) == Literal(True):
+        view.facts.append((label(graph, IKG.notConditionalOnQuota, page.lang).text, [Text(t("yes"))]))
     view.conditions = conditions_of(graph, page, node)
     if (node, RDF.type, CV.Constraint) in graph:
         view.facts.append((t("conditions"), [Text(rule_text(graph, page, node))]))
@@ -149,8 +153,10 @@ def resource_view(graph: Graph, page: Page, node: URIRef) -> ResourceView:
     view.notes = sorted(((link(graph, page, n), description(graph, n, page.lang))
                          for n in graph.subjects(DCTERMS.subject, node)
                          if (n, RDF.type, IKG.Note) in graph), key=lambda n: n[0].text.text.lower())
-    view.external = sort_links(link(graph, page, m) for p in MATCH_PROPS for m in graph.objects(node, p)
-                               if isinstance(m, URIRef) and link(graph, page, m).external)
+    view.external = sorted(((link(graph, page, m), link(graph, page, p)) for p in MATCH_PROPS
+                            for m in graph.objects(node, p)
+                            if isinstance(m, URIRef) and link(graph, page, m).external),
+                           key=lambda e: (e[0].text.text.lower(), e[0].iri))
     view.properties = property_table(graph, page, node)
     view.referenced_by = incoming(graph, page, node)
     view.formats = format_links(page)
