@@ -283,6 +283,7 @@ NOTES = {
     "domicile-region-decides": {("source", "brochure-2025")},
     "financial-incentives-only": {("source", "brochure-2025")},
     "agencies-advise-in-every-situation": {("source", "brochure-2025")},
+    "brochure-purpose": {("source", "brochure-2025")},  # "Het doel is om een eenvoudige en efficiënte manier ..."
     "flanders-no-other-instruments": {("region", "flanders"), ("agency", "vdab")},
     "actiris-takes-over-phare": {("agency", "actiris"), ("agency", "phare")},
     "actiris-most-federal-organisations-not-eligible": {("agency", "actiris"), ("organisation-type", "federal-administration")},
@@ -416,7 +417,9 @@ DOCUMENTS = {
 def test_brochure_and_sections(graph):
     b = iri("source", "brochure-2025")
     assert {(b, RDF.type, FOAF.Document), (b, RDF.type, CV.ReferenceFramework)} <= set(graph.triples((b, RDF.type, None)))
-    assert graph.value(b, DCT.issued) == Literal("2025-10", datatype=rdfns.XSD.gYearMonth)
+    # "Geactualiseerd : oktober 2025": the last update; the brochure prints no date of first issue
+    assert graph.value(b, DCT.modified) == Literal("2025-10", datatype=rdfns.XSD.gYearMonth)
+    assert graph.value(b, DCT.issued) is None
     assert graph.value(b, DCT.language) == URIRef("http://publications.europa.eu/resource/authority/language/NLD")
     assert graph.value(b, DCT.title).language == "nl"
     sections = set(graph.subjects(DCT.isPartOf, b))

@@ -59,8 +59,11 @@ def data_modified(root: Path, files: list[Path]) -> datetime.date:
 
 
 def coverage(data: Graph) -> tuple[Literal, Literal] | None:
-    """The period the sources cover: their earliest and latest date of issue."""
-    dates = sorted({o for o in data.objects(None, DCTERMS.issued) if isinstance(o, Literal)}, key=str)
+    """The period the sources cover: their earliest and latest date of issue or update (the brochure prints
+    only when it was updated, dct:modified)."""
+    issued = set(data.objects(None, DCTERMS.issued))
+    updated = {o for s, o in data.subject_objects(DCTERMS.modified) if (s, RDF.type, FOAF.Document) in data}
+    dates = sorted((o for o in issued | updated if isinstance(o, Literal)), key=str)
     return (dates[0], dates[-1]) if dates else None
 
 
