@@ -22,9 +22,17 @@ from test_eligibility_fixtures import evaluator, select, store  # noqa: F401 (fi
 
 ID = "https://w3id.org/inclusion-kg/id/"
 INTERNSHIP, ADAPTATION, EMPLOYMENT = "internship", "adaptation-contract", "employment"
+DISCOVERY = "discovery-internship"
+FLEMISH_STAGES = ("wes", "bvs", "bis", "ibo", "ibo-plus")
 # The brochure's columns: "Ontdekkingsstage" and the Flemish "Stages (WES, BVS, BIS, IBO et IBO+)" are internships.
-BROADER = {"discovery-internship": INTERNSHIP, "ibo": INTERNSHIP, "ibo-plus": INTERNSHIP, "wes": INTERNSHIP,
-           "bvs": INTERNSHIP, "bis": INTERNSHIP}  # fmt: skip
+BROADER = {DISCOVERY: INTERNSHIP} | {stage: INTERNSHIP for stage in FLEMISH_STAGES}
+# The "Type contract" columns of each region's table (the German-speaking Community: "stage- of arbeidscontract").
+COLUMNS = {
+    "flanders": {*FLEMISH_STAGES, EMPLOYMENT},  # VDAB: Stages (WES, BVS, BIS, IBO et IBO+) | Werk
+    "brussels": {DISCOVERY, ADAPTATION, EMPLOYMENT},  # Ontdekkingsstage | beroepsmatige aanpassing | Werk(contract)
+    "wallonia": {DISCOVERY, ADAPTATION, EMPLOYMENT},  # Ontdekkingsstage | beroepsmatige aanpassing | Werk
+    "german-speaking-community": {INTERNSHIP, EMPLOYMENT},
+}
 ACTIRIS_EMPLOYERS = {"autonomous-public-company", "public-credit-institution", "public-transport-company",
                      "province", "municipality", "public-social-welfare-centre", "education-institution"}  # fmt: skip
 
@@ -48,7 +56,7 @@ def row(*contracts: str, **conditions) -> Row:
 
 BROCHURE: dict[str, dict[str, Row]] = {
     "flanders": {  # VDAB: Stages X, Werk ✓; **
-        "vdab-jobcoaches": row(EMPLOYMENT),
+        "vdab-jobcoaches": row(EMPLOYMENT),  # Stages X, Werk ✓
     },
     "brussels": {
         # Dienst PHARE: Ontdekkingsstage | Contract voor beroepsmatige aanpassing | Werk
@@ -56,7 +64,7 @@ BROCHURE: dict[str, dict[str, Row]] = {
         "phare-mentoring-premie": row(EMPLOYMENT, mentor=True),  # X X ✓ **
         "phare-premie-sensibilisering-inclusie": row(ADAPTATION, EMPLOYMENT),  # X ✓ ✓ **
         "phare-arbeidspost-aanpassingen": row(ADAPTATION, EMPLOYMENT),  # X ✓ ✓ **
-        "phare-tussenkomst-verplaatsingskosten": row(INTERNSHIP, ADAPTATION, EMPLOYMENT),  # ✓ ✓ ✓ **
+        "phare-tussenkomst-verplaatsingskosten": row(DISCOVERY, ADAPTATION, EMPLOYMENT),  # ✓ ✓ ✓ **
         # Actiris: Ontdekkingsstage | Contract voor beroepsmatige aanpassing | Werkcontract
         "actiris-premie-activa-brussels": row(EMPLOYMENT, actiris=True),  # X X ✓ **
         "actiris-handicappremie": row(EMPLOYMENT, actiris=True),  # X X ✓ **
@@ -66,8 +74,8 @@ BROCHURE: dict[str, dict[str, Row]] = {
         "aviq-aanpassing-arbeidsomstandigheden": row(EMPLOYMENT, quota=True),  # X X ✓ *
         "aviq-mentoring-premie": row(EMPLOYMENT, mentor=True),  # X X ✓ **
         "aviq-aanpassing-arbeidspost": row(ADAPTATION, EMPLOYMENT, quota=True),  # X ✓ ✓ *
-        "aviq-ondersteuning-op-het-werk": row(INTERNSHIP, ADAPTATION, EMPLOYMENT),  # ✓ ✓ ✓ **
-        "aviq-tussenkomst-verplaatsingskosten": row(INTERNSHIP, ADAPTATION, EMPLOYMENT, individual_transport=True),
+        "aviq-ondersteuning-op-het-werk": row(DISCOVERY, ADAPTATION, EMPLOYMENT),  # ✓ ✓ ✓ **
+        "aviq-tussenkomst-verplaatsingskosten": row(DISCOVERY, ADAPTATION, EMPLOYMENT, individual_transport=True),
         "aviq-sensibilisering-handicap": row(quota=True, independent_of_hiring=True),  # * , no columns
     },
     "german-speaking-community": {  # "in het kader van een stage- of arbeidscontract"
@@ -119,14 +127,34 @@ def boolean_condition(value: bool | None) -> str:
     return "unknown" if value is None else ("met" if value else "unmet")
 
 
+def related(given: str, values: set[str]) -> tuple[bool, bool]:
+    """(given is one of `values` or narrower than one, given is broader than one of them)."""
+    narrower_or_same = given in values or BROADER.get(given) in values
+    broader = any(BROADER.get(value) == given for value in values)
+    return narrower_or_same, broader
+
+
+def contract_status(ticked: frozenset[str], columns: set[str], given: str | None) -> tuple[str, list[str]]:
+    """Kleene over the hierarchy: a ticked column (or narrower) is met; broader than a ticked column is unknown
+    (the contract must be said more precisely); a value none of the table's columns answers for (nor
+    narrower or broader than one) is unknown for good (not covered); any other is unmet."""
+    if given is None:
+        return "unknown", ["contract"]
+    meets, too_broad = related(given, set(ticked))
+    if meets:
+        return "met", []
+    if too_broad:
+        return "unknown", ["contract"]
+    covered, covers_part = related(given, columns)
+    return ("unmet", []) if covered or covers_part else ("unknown", [])
+
+
 def brochure_status(spec: Row, case: Case) -> tuple[str, list[str]]:
     """The measure's status and missing inputs for `case`, from the brochure's facts in `spec`."""
     e = Expected()
     if spec.contracts:
-        if case.contract is None:
-            e.add("unknown", "contract")
-        else:
-            e.add("met" if BROADER.get(case.contract, case.contract) in spec.contracts else "unmet")
+        status, missing = contract_status(spec.contracts, COLUMNS[case.region], case.contract)
+        e.add(status, *missing)
     if spec.quota:
         rate = case.employment_rate
         e.add("unknown" if rate is None else ("met" if float(rate) >= 0.03 else "unmet"), "employment_rate")
@@ -158,7 +186,7 @@ def brochure_status(spec: Row, case: Case) -> tuple[str, list[str]]:
     return status, (sorted(e.missing, key=order.index) if status == "undetermined" else [])
 
 
-CONTRACTS = [None, "discovery-internship", "ibo", INTERNSHIP, ADAPTATION, EMPLOYMENT]
+CONTRACTS = [None, DISCOVERY, "ibo", INTERNSHIP, ADAPTATION, EMPLOYMENT]
 RATES = [None, "0.03", "0.0299"]  # exactly 3% reaches the quota; just under it does not
 
 
@@ -168,7 +196,7 @@ def cases(region: str) -> list[Case]:
         return [Case(region, c, r, m, mentor=mt, individual_transport=t) for c, r, m, mt, t in grid]
     if region == "brussels":
         employers = [None, "federal-administration", "municipality", "education-institution"]
-        grid = itertools.product([None, "discovery-internship", ADAPTATION, EMPLOYMENT], RATES, employers,
+        grid = itertools.product([None, DISCOVERY, INTERNSHIP, ADAPTATION, EMPLOYMENT], RATES, employers,
                                  [None, "contractual", "statutory"], [None, "teaching", "support"], [None, True, False])  # fmt: skip
         return [Case(region, c, r, employer=e, appointment=a, staff=s, mentor=m) for c, r, e, a, s, m in grid]
     grid = itertools.product(CONTRACTS + ["wes", "ibo-plus"], RATES + ["0.035", "0", "1"])
@@ -205,6 +233,7 @@ def test_the_cases_cover_every_measure_status(evaluator):
                 seen.setdefault(m["measure"].removeprefix(ID + "measure/"), set()).add(m["status"])
     for region, measures in BROCHURE.items():
         for name, spec in measures.items():
-            can_fail = spec.contracts != {INTERNSHIP, ADAPTATION, EMPLOYMENT} or spec != row(*spec.contracts)
+            # Every column ticked and no other condition: no contract makes it fail (an uncovered one is unknown).
+            can_fail = spec.contracts != COLUMNS[region] or spec != row(*spec.contracts)
             wanted = {"eligible", "undetermined"} | ({"not-eligible"} if can_fail else set())
             assert seen[name] == ({"not-eligible"} if spec.independent_of_hiring else wanted), name

@@ -61,6 +61,11 @@ def test_labels_follow_lang_and_accept_language(client):
         ({"inactive_months": "6"}, "aviq-integratiepremie", "not-eligible"),  # six months is not more than six
         ({"inactive_months": "7"}, "aviq-integratiepremie", "eligible"),
         ({"inactive_months": "0"}, "aviq-integratiepremie", "not-eligible"),
+        ({"inactive_months": "6.5"}, "aviq-integratiepremie", "eligible"),  # decimals: six and a half is more
+        ({"inactive_months": "6.0"}, "aviq-integratiepremie", "not-eligible"),
+        # Counted in calendar months up to `date` (2025-10-01): exactly six months, then one day more.
+        ({"inactive_since": "2025-04-01", "inactive_months": "", "date": "2025-10-01"}, "aviq-integratiepremie", "not-eligible"),
+        ({"inactive_since": "2025-03-31", "inactive_months": "", "date": "2025-10-01"}, "aviq-integratiepremie", "eligible"),
     ],
 )
 def test_edges(client, params, measure, status):
@@ -69,11 +74,38 @@ def test_edges(client, params, measure, status):
 
 
 def test_narrower_contract_types_and_iris(client):
-    for contract in ("discovery-internship", "ibo", ID + "contract-type/ibo-plus", "contract-type:wes"):
+    # VDAB's table: "Stages (WES, BVS, BIS, IBO et IBO+)" X, "Werk" ✓.
+    for contract in ("ibo", ID + "contract-type/ibo-plus", "contract-type:wes"):
         answer = client.get("/eligibility", params={"region": "flanders", "contract": contract}).json()
         assert measures(answer)["vdab-jobcoaches"]["status"] == "not-eligible", contract
-    answer = client.get("/eligibility", params={"region": ID + "region/wallonia", "contract": "ibo"}).json()
+    # AVIQ's table: "Ontdekkingsstage" ✓ for support at work; it has no column for a Flemish IBO.
+    wallonia = {"region": ID + "region/wallonia"}
+    answer = client.get("/eligibility", params={**wallonia, "contract": "discovery-internship"}).json()
     assert measures(answer)["aviq-ondersteuning-op-het-werk"]["status"] == "eligible"
+    support = measures(client.get("/eligibility", params={**wallonia, "contract": "ibo"}).json())["aviq-ondersteuning-op-het-werk"]
+    assert (support["status"], support["missing"]) == ("undetermined", [])
+    assert [(c["status"], c["not_covered"], c["options"]) for c in support["conditions"]] == [("unknown", True, [])]
+
+
+def test_an_answer_broader_than_the_rule_is_undetermined_with_the_options_that_meet_it(client):
+    answer = client.get("/eligibility", params={"region": "wallonia", "contract": "internship", "lang": "fr"}).json()
+    support = measures(answer)["aviq-ondersteuning-op-het-werk"]
+    assert (support["status"], support["missing"]) == ("undetermined", ["contract"])
+    (condition,) = support["conditions"]
+    assert (condition["status"], condition["not_covered"]) == ("unknown", False)
+    assert condition["options"] == [{"concept": ID + "contract-type/discovery-internship", "label": "Stage de découverte"}]
+    assert condition["status_label"] == "inconnue" and support["status_label"] == "indéterminé"
+    # An internship never meets a rule that ticks only employment: unmet, not unknown.
+    assert measures(answer)["aviq-integratiepremie"]["status"] == "not-eligible"
+
+
+def test_a_value_the_table_has_no_column_for_is_not_covered(client):
+    answer = client.get("/eligibility", params={"region": "flanders", "contract": "adaptation-contract"}).json()
+    jobcoaches = measures(answer)["vdab-jobcoaches"]
+    assert (jobcoaches["status"], jobcoaches["missing"]) == ("undetermined", [])
+    (condition,) = jobcoaches["conditions"]
+    assert (condition["status"], condition["not_covered"], condition["source"]) == (
+        "unknown", True, ID + "source/brochure-2025-vdab")  # fmt: skip
 
 
 def test_missing_lists_the_inputs_that_keep_a_measure_undetermined(client):
@@ -113,7 +145,10 @@ def test_date_picks_rules_in_force(client):
         ({"region": "wallonia", "employment_rate": "-0.1"}, "employment_rate", "3% is 0.03"),
         ({"region": "wallonia", "employment_rate": "abc"}, "employment_rate", "3% is 0.03"),
         ({"region": "wallonia", "inactive_months": "-1"}, "inactive_months", "0 or more"),
-        ({"region": "wallonia", "inactive_months": "6.5"}, "inactive_months", "whole number"),
+        ({"region": "wallonia", "inactive_months": "six"}, "inactive_months", "decimals allowed"),
+        ({"region": "wallonia", "inactive_since": "2025-13-01"}, "inactive_since", "YYYY-MM-DD"),
+        ({"region": "wallonia", "inactive_since": "2025-10-02", "date": "2025-10-01"}, "inactive_since", "on or before"),
+        ({"region": "wallonia", "inactive_since": "2025-01-01", "inactive_months": "3"}, "inactive_since", "inactive_months"),
         ({"region": "wallonia", "date": "2025-02-30"}, "date", "YYYY-MM-DD"),
         ({"region": "wallonia", "date": "1/10/2025"}, "date", "YYYY-MM-DD"),
         ({"region": "wallonia", "mentor": "maybe"}, "mentor", "true"),
@@ -138,6 +173,22 @@ def test_openapi_documents_eligibility_with_an_example(client):
     assert "ibo" in params["contract"]["schema"]["enum"]
     assert params["employment_rate"]["schema"]["maximum"] == 1.0
     assert operation["responses"]["200"]["content"]["application/json"]["example"]["measures"]
+    assert params["inactive_since"]["schema"]["format"] == "date"
+
+
+def test_openapi_types_the_answer_and_the_errors(client):
+    document = client.get("/openapi.json").json()
+    responses = document["paths"]["/eligibility"]["get"]["responses"]
+    schemas = document["components"]["schemas"]
+    answer = responses["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"inputs", "summary", "measures", "query"} <= set(schemas[answer]["properties"])
+    condition = schemas["Condition"]["properties"]
+    assert {"options", "not_covered", "allowed", "bounds", "status_label", "input_label"} <= set(condition)
+    assert schemas["Condition"]["properties"]["status"]["enum"] == ["met", "unmet", "unknown"]
+    bad_input = responses["400"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"error", "message", "input", "accepted"} <= set(schemas[bad_input]["required"])
+    for status in ("413", "503", "504"):
+        assert responses[status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
 
 
 def test_etag_and_304(client):
@@ -150,7 +201,7 @@ def test_cli_table_and_json(capsys):
     assert main(["eligibility", "--no-validate", "--region", "wallonia", "--contract", "employment",
                  "--employment-rate", "0.035", "--inactive-months", "8"]) == 0  # fmt: skip
     table = capsys.readouterr().out
-    assert "eligible" in table and "Integration premium" in table and "to decide, give: mentor" in table
+    assert "eligible" in table and "Integration premium" in table and "to decide, answer: mentor appointed" in table
     assert main(["eligibility", "--no-validate", "--region", "wallonia", "--contract", "employment", "--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert measures(answer)["aviq-integratiepremie"]["missing"] == ["employment_rate", "inactive_months"]

@@ -86,7 +86,7 @@ def rows(response: httpx.Response) -> list[str]:
     [
         ("measures-by-region", {"region": ID + "region/wallonia", "lang": "fr"}),
         ("measures-by-agency", {"agency": ID + "agency/vdab", "lang": "en"}),
-        ("measures-for-contract-type", {"contract": ID + "contract-type/ibo", "region": ID + "region/wallonia",
+        ("measures-for-contract-type", {"contract": ID + "contract-type/discovery-internship", "region": ID + "region/wallonia",
                                         "lang": "nl"}),
         ("conditions-of-measure", {"measure": ID + "measure/actiris-handicappremie", "lang": "nl"}),
         ("sources-of-measure", {"measure": ID + "measure/aviq-integratiepremie", "lang": "en"}),

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 import test_eligibility_brochure
 import test_eligibility_http
+import test_eligibility_truth_table
 import test_named_queries
 from inclusion_kg import eligibility
 from inclusion_kg.named_queries.catalog import Catalog
@@ -24,7 +25,7 @@ from test_eligibility_fixtures import QUERIES, store  # noqa: F401 (fixture: the
 BACKENDS = ["oxigraph", "virtuoso"]
 REMOTE_FIXTURES = {"client", "select", "evaluator", "catalog"}
 
-for _module in (test_eligibility_http, test_eligibility_brochure, test_named_queries):
+for _module in (test_eligibility_http, test_eligibility_brochure, test_eligibility_truth_table, test_named_queries):
     for _name, _function in inspect.getmembers(_module, inspect.isfunction):
         if _name.startswith("test_") and REMOTE_FIXTURES & set(inspect.signature(_function).parameters):
             globals()[_name] = _function

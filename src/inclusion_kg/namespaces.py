@@ -24,6 +24,7 @@ KINDS = (
     "contract-type",
     "dataset",
     "document",
+    "eligibility-status",
     "initiative",
     "initiative-type",
     "measure",

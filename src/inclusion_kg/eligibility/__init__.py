@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from inclusion_kg.eligibility.answer import QUERY_NAME, Evaluator
-from inclusion_kg.eligibility.inputs import InputError, Inputs, camel, parse_inputs
+from inclusion_kg.eligibility.inputs import InputError, Inputs, parse_inputs
+from inclusion_kg.eligibility.query_inputs import camel, check
 from inclusion_kg.eligibility.vocabulary import Vocabulary, load_vocabulary
 from inclusion_kg.named_queries.catalog import Catalog
 from inclusion_kg.named_queries.results import AsyncSelect, Select
 
-__all__ = ["Evaluator", "InputError", "Inputs", "build", "enumerations", "install_answers", "parse_inputs"]
+__all__ = ["QUERY_NAME", "Evaluator", "InputError", "Inputs", "build", "enumerations", "install_answers",
+           "load_vocabulary", "parse_inputs"]
 
 
 def enumerations(vocabulary: Vocabulary) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -37,6 +39,7 @@ def build(
     """An evaluator over `select` (and `select_async`, for the event loop); reads the vocabulary and the
     catalogue of `queries` unless given."""
     vocabulary = vocabulary or load_vocabulary(select)
+    check(queries / f"{QUERY_NAME}.rq", vocabulary)  # its input lines are those the ontology gives
     catalog = catalog or Catalog(queries, select, enumerations(vocabulary))
     query = catalog.get(QUERY_NAME)
     for name in vocabulary.names():

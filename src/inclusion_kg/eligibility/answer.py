@@ -15,7 +15,7 @@ from decimal import Decimal
 from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.eligibility.inputs import Inputs, query_values
-from inclusion_kg.eligibility.vocabulary import Vocabulary
+from inclusion_kg.eligibility.vocabulary import Vocabulary, pick
 from inclusion_kg.named_queries.catalog import Catalog
 from inclusion_kg.named_queries.results import AsyncSelect, Row, Select, python_value
 from inclusion_kg.namespaces import IKG
@@ -39,9 +39,42 @@ def inputs_json(inputs: Inputs) -> dict:
             echoed[name] = float(value)
         else:
             echoed[name] = value
+    for name, since in inputs.since.items():
+        echoed[name] = since.isoformat()
     echoed["date"] = inputs.date.isoformat()
     echoed["lang"] = inputs.lang
     return echoed
+
+
+def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
+    return [{"concept": iri, "label": vocabulary.concept_label(iri, lang)} for iri in sorted(set(iris))]
+
+
+def condition_from_row(row: Row, vocabulary: Vocabulary, lang: str) -> dict:
+    condition, name = _value(row, "condition"), _value(row, "input")
+    status = _value(row, "conditionStatus")
+    details = vocabulary.conditions.get(condition, {"allowed": [], "bounds": []})
+    spec = vocabulary.inputs.get(name or "")
+    entry = {
+        "condition": condition,
+        "label": _value(row, "conditionLabel"),
+        "status": status,
+        "status_label": vocabulary.status_label(status, lang),
+        "input": name,
+        "input_label": spec.title(lang) if spec else name,
+        "expected": " | ".join(sorted((_value(row, "expected") or "").split(" | "))) or None,
+        "allowed": _concepts(details["allowed"], vocabulary, lang),
+        "bounds": details["bounds"],
+        "given": python_value(row.get("given")),
+        "source": _value(row, "conditionSource"),
+        "options": _concepts((_value(row, "options") or "").split(), vocabulary, lang),
+        "not_covered": python_value(row.get("notCovered")) in (True, 1),
+    }
+    if "guard" in row:
+        guard = _value(row, "guard")
+        entry["applies_only_if"] = {"condition": guard, "label": vocabulary.guard_label(guard, lang),
+                                    "status": _value(row, "guardStatus")}  # fmt: skip
+    return entry
 
 
 def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> list[dict]:
@@ -60,36 +93,30 @@ def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> li
                 "status": "not-eligible" if independent else "eligible",
                 "independent_of_hiring": independent,
                 "reason": _independence_reason(vocabulary, lang) if independent else None,
+                "gives": vocabulary.gives(iri, lang),
                 "conditions": [],
                 "missing": [],
                 "sources": sorted((_value(row, "sources") or "").split()),
             }
             missing[iri] = set()
-        condition = _value(row, "condition")
-        if condition is None:
+        if _value(row, "condition") is None:
             continue
-        entry = {
-            "condition": condition,
-            "label": _value(row, "conditionLabel"),
-            "status": _value(row, "conditionStatus"),
-            "input": _value(row, "input"),
-            "expected": " | ".join(sorted((_value(row, "expected") or "").split(" | "))) or None,
-            "given": python_value(row.get("given")),
-            "source": _value(row, "conditionSource"),
-        }
-        if "guard" in row:
-            guard = _value(row, "guard")
-            entry["applies_only_if"] = {"condition": guard, "label": vocabulary.guard_label(guard, lang),
-                                        "status": _value(row, "guardStatus")}  # fmt: skip
+        entry = condition_from_row(row, vocabulary, lang)
         measure["conditions"].append(entry)
         measure["status"] = max(measure["status"], MEASURE_STATUS[entry["status"]], key=STATUS_ORDER.__getitem__)
         missing[iri].update((_value(row, "missing") or "").split())
     ordered = sorted(measures.values(), key=lambda m: (STATUS_ORDER.get(m["status"], 3), (m["label"] or "").casefold()))
+    order = vocabulary.names()
     for measure in ordered:
+        measure["status_label"] = vocabulary.status_label(measure["status"], lang)
         if measure["status"] == "undetermined":
-            order = vocabulary.names()
             measure["missing"] = sorted(missing[measure["measure"]], key=lambda n: (order.index(n) if n in order else 99, n))
     return ordered
+
+
+def summary(measures: list[dict]) -> dict[str, int]:
+    """The headline: how many measures have each status."""
+    return {status: sum(m["status"] == status for m in measures) for status in STATUS_ORDER}
 
 
 def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
@@ -97,8 +124,8 @@ def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
     term = vocabulary.independent_of_hiring
     return {
         "property": str(IKG.independentOfHiring),
-        "label": term["label"].get(lang) or term["label"].get("en"),
-        "explanation": term["definition"].get(lang) or term["definition"].get("en"),
+        "label": pick(term["label"], lang),
+        "explanation": pick(term["definition"], lang),
     }
 
 
@@ -157,4 +184,4 @@ class Evaluator:
 
     @staticmethod
     def _answer(inputs: Inputs, measures: list[dict], query: str) -> dict:
-        return {"inputs": inputs_json(inputs), "measures": measures, "query": query}
+        return {"inputs": inputs_json(inputs), "summary": summary(measures), "measures": measures, "query": query}

@@ -9,27 +9,19 @@ its broader one by the query (skos:broader+).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from inclusion_kg.eligibility.vocabulary import REGION, Vocabulary
+from inclusion_kg.eligibility.months import months_between
+from inclusion_kg.eligibility.vocabulary import LANGUAGES, REGION, Input, Vocabulary
+from inclusion_kg.eligibility.query_inputs import camel
 from inclusion_kg.errors import BadRequestError
 from inclusion_kg.named_queries.binding import expand_curie
 from inclusion_kg.namespaces import XSD
 
-LANGUAGES = ("nl", "fr", "de", "en")
 DATE, LANG = "date", "lang"
 
-# What the numeric inputs of DESIGN.md mean, beyond their datatype: (minimum, maximum, how to say it).
-RANGES: dict[str, tuple[Decimal | None, Decimal | None, str]] = {
-    "employment_rate": (
-        Decimal(0),
-        Decimal(1),
-        "a fraction from 0 to 1 of the employer's staff who have a disability: 3% is 0.03, 2.5% is 0.025",
-    ),
-    "inactive_months": (Decimal(0), None, "a whole number of months, 0 or more (e.g. 8)"),
-}
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -58,9 +50,11 @@ class Inputs:
     values: dict[str, str | Decimal | int | bool]
     date: date
     lang: str
+    since: dict[str, date] = field(default_factory=dict)  # inputs given as a date (inactive_since), as given
 
     def key(self) -> tuple:
-        return tuple(sorted((k, str(v)) for k, v in self.values.items())) + (self.date.isoformat(), self.lang)
+        given = sorted((k, str(v)) for k, v in self.values.items()) + sorted((k, str(v)) for k, v in self.since.items())
+        return tuple(given) + (self.date.isoformat(), self.lang)
 
 
 def accepted_concepts(vocabulary: Vocabulary, name: str) -> list[str]:
@@ -80,9 +74,11 @@ def parse_concept(vocabulary: Vocabulary, name: str, raw: str) -> str:
     return iri
 
 
-def parse_literal(name: str, datatype: str, raw: str) -> Decimal | int | bool:
-    value = raw.strip()
-    low, high, meaning = RANGES.get(name, (None, None, ""))
+def parse_literal(spec: Input, raw: str) -> Decimal | int | bool:
+    """A literal input by its datatype, within the range the ontology gives it (ikg:minimumValue/maximumValue);
+    messages say what is accepted in the ontology's words (skos:scopeNote)."""
+    name, datatype, value = spec.name, spec.datatype or "", raw.strip()
+    low, high, meaning = spec.minimum, spec.maximum, spec.hints.get("en", "")
     if datatype == str(XSD.boolean):
         if value.lower() in TRUE | FALSE:
             return value.lower() in TRUE
@@ -107,7 +103,7 @@ def parse_literal(name: str, datatype: str, raw: str) -> Decimal | int | bool:
     return number
 
 
-def parse_date(raw: str | None) -> date:
+def parse_date(raw: str | None, name: str = DATE) -> date:
     if raw is None or raw.strip() == "":
         return date.today()
     value = raw.strip()
@@ -116,7 +112,7 @@ def parse_date(raw: str | None) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(DATE, f"{raw!r} is not a date", "a date YYYY-MM-DD that exists, e.g. 2025-10-01") from None
+        raise InputError(name, f"{raw!r} is not a date", "a date YYYY-MM-DD that exists, e.g. 2025-10-01") from None
 
 
 def language_from(accept_language: str | None) -> str:
@@ -138,7 +134,8 @@ def language_from(accept_language: str | None) -> str:
 
 def parse_inputs(vocabulary: Vocabulary, raw: dict[str, str], accept_language: str | None = None) -> Inputs:
     """Check raw inputs (by DESIGN.md name); InputError for an unknown name or a value that does not fit."""
-    allowed = vocabulary.names() + [DATE, LANG]
+    dated = vocabulary.date_inputs()  # inactive_since -> inactive_months
+    allowed = vocabulary.names() + sorted(dated) + [DATE, LANG]
     for name in raw:
         if name not in allowed:
             raise InputError(name, "is not an input", allowed)
@@ -150,19 +147,24 @@ def parse_inputs(vocabulary: Vocabulary, raw: dict[str, str], accept_language: s
         text = raw.get(name)
         if text is None or text.strip() == "":
             continue
-        values[name] = parse_concept(vocabulary, name, text) if spec.is_concept else parse_literal(
-            name, spec.datatype or "", text
-        )
+        values[name] = parse_concept(vocabulary, name, text) if spec.is_concept else parse_literal(spec, text)
     lang = (raw.get(LANG) or "").strip().lower() or language_from(accept_language)
     if lang not in LANGUAGES:
         raise InputError(LANG, f"{raw.get(LANG)!r} is not a language we label in", list(LANGUAGES))
-    return Inputs(values=values, date=parse_date(raw.get(DATE)), lang=lang)
-
-
-def camel(name: str) -> str:
-    """The query parameter of an input (grlc names have no underscore): employment_rate -> employmentRate."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+    on = parse_date(raw.get(DATE))
+    since: dict[str, date] = {}
+    for date_name, name in dated.items():
+        text = (raw.get(date_name) or "").strip()
+        if not text:
+            continue
+        if name in values:
+            raise InputError(date_name, f"is given with {name}; give one of them", [name, date_name])
+        since[date_name] = parse_date(text, date_name)
+        if since[date_name] > on:
+            raise InputError(date_name, f"{text!r} is after the question's date {on.isoformat()}",
+                             f"a date YYYY-MM-DD on or before {on.isoformat()}")  # fmt: skip
+        values[name] = parse_literal(vocabulary.inputs[name], str(months_between(since[date_name], on)))
+    return Inputs(values=values, date=on, lang=lang, since=since)
 
 
 def query_values(inputs: Inputs) -> dict[str, str]:

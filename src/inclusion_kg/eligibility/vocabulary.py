@@ -1,42 +1,47 @@
-"""What the eligibility inputs accept, read from the graph once at start-up.
+"""What the eligibility inputs accept, and the words of the answer, read from the graph once at start-up.
 
 Each input is an information concept with `ikg:inputName`: its `ikg:valueScheme` lists the concepts it
-accepts (by slug, `dct:identifier`, or IRI), its `ikg:valueDatatype` the literal type. The region input
-accepts the regions measures are offered in (`dct:spatial`). Nothing about a particular measure, agency,
-region or code is written in Python. The labels of guards (`ikg:appliesOnlyIf`) are read here too: an answer
-names a condition's guard, and the query, kept short, does not label it.
+accepts (by slug, `dct:identifier`, or IRI), its `ikg:valueDatatype` the literal type, `ikg:minimumValue` and
+`ikg:maximumValue` the range it accepts, `skos:scopeNote` how to give it, `ikg:dateInputName` a second input
+that gives it as a date. The region input accepts the regions measures are offered in (`dct:spatial`). The
+statuses and their labels come from scheme:eligibility-status; the conditions' allowed values and bounds,
+and the labels of guards, are read here too (the answer shows them; the query, kept short, does not).
+Nothing about a particular measure, agency, region or code is written in Python.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from inclusion_kg.named_queries.binding import slug_of
 from inclusion_kg.named_queries.results import Select
-from inclusion_kg.namespaces import sparql_prologue
+from inclusion_kg.namespaces import IKG, SKOS, sparql_prologue
+from inclusion_kg.publish.i18n import LANGUAGES
 
 REGION = "region"  # the one input that is not an information concept: the employee's domicile region
+STATUS_SCHEME = "https://w3id.org/inclusion-kg/id/scheme/eligibility-status"
+BOUND_KINDS = {str(IKG.minInclusive): "min-inclusive", str(IKG.minExclusive): "min-exclusive",
+               str(IKG.maxInclusive): "max-inclusive"}  # fmt: skip
 
-VOCABULARY_QUERY = sparql_prologue("ikg", "dct", "skos", "rdfs") + """
-SELECT ?input ?datatype ?value ?slug ?label ?definition WHERE {
+INPUT_QUERY = sparql_prologue("ikg", "skos") + """
+SELECT ?input ?property ?object WHERE {
+  ?concept ikg:inputName ?input ; ?property ?object .
+  FILTER(?property IN (ikg:valueDatatype, ikg:minimumValue, ikg:maximumValue, ikg:dateInputName,
+                       skos:prefLabel, skos:definition, skos:scopeNote))
+}
+"""
+
+VALUES_QUERY = sparql_prologue("ikg", "dct", "skos") + """
+SELECT ?input ?value ?slug ?label WHERE {
   {
-    ?concept ikg:inputName ?input .
-    OPTIONAL { ?concept ikg:valueDatatype ?datatype }
-    OPTIONAL { ?concept skos:definition ?definition }
-    OPTIONAL {
-      ?concept ikg:valueScheme ?scheme .
-      ?value skos:inScheme ?scheme .
-      OPTIONAL { ?value dct:identifier ?slug }
-      OPTIONAL { ?value skos:prefLabel ?label }
-    }
+    ?concept ikg:inputName ?input ; ikg:valueScheme ?scheme .
+    ?value skos:inScheme ?scheme .
   } UNION {
-    SELECT DISTINCT ?input ?value ?slug ?label WHERE {
-      ?measure a ikg:SupportMeasure ; dct:spatial ?value .
-      BIND("region" AS ?input)
-      OPTIONAL { ?value dct:identifier ?slug }
-      OPTIONAL { ?value skos:prefLabel ?label }
-    }
+    SELECT DISTINCT ?input ?value WHERE { ?measure a ikg:SupportMeasure ; dct:spatial ?value . BIND("region" AS ?input) }
   }
+  OPTIONAL { ?value dct:identifier ?slug }
+  OPTIONAL { ?value skos:prefLabel ?label }
 }
 """
 
@@ -51,6 +56,35 @@ GUARD_QUERY = sparql_prologue("ikg", "skos") + """
 SELECT DISTINCT ?guard ?label WHERE { [] ikg:appliesOnlyIf ?guard . ?guard skos:prefLabel ?label }
 """
 
+STATUS_QUERY = sparql_prologue("dct", "skos") + f"""
+SELECT ?status ?label WHERE {{ ?concept skos:inScheme <{STATUS_SCHEME}> ; dct:identifier ?status ; skos:prefLabel ?label }}
+"""
+
+CONDITION_QUERY = sparql_prologue("ikg", "cv") + """
+SELECT ?condition ?kind ?value WHERE {
+  ?condition a cv:Constraint ; ?kind ?value .
+  FILTER(?kind IN (ikg:allowedValue, ikg:minInclusive, ikg:minExclusive, ikg:maxInclusive))
+}
+"""
+
+
+OUTPUT_QUERY = sparql_prologue("ikg", "cpsv", "dct", "skos") + """
+SELECT ?measure ?output ?property ?object WHERE {
+  ?measure a ikg:SupportMeasure ; cpsv:produces ?output .
+  { ?output ?property ?object FILTER(?property IN (skos:prefLabel, dct:description)) }
+  UNION { ?output ikg:beneficiary ?object BIND(ikg:beneficiary AS ?property) }
+}
+"""
+
+BENEFICIARY_QUERY = sparql_prologue("ikg", "skos") + """
+SELECT DISTINCT ?beneficiary ?label WHERE { [] ikg:beneficiary ?beneficiary . ?beneficiary skos:prefLabel ?label }
+"""
+
+
+def pick(labels: dict[str, str], lang: str, fallback: str = "") -> str:
+    """The text in `lang`, else English, else any."""
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()), fallback)
+
 
 @dataclass
 class Input:
@@ -59,6 +93,11 @@ class Input:
     values: dict[str, str] = field(default_factory=dict)  # slug -> IRI (concept inputs)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # IRI -> {lang: label}
     definitions: dict[str, str] = field(default_factory=dict)  # lang -> definition
+    titles: dict[str, str] = field(default_factory=dict)  # lang -> the input's own label
+    hints: dict[str, str] = field(default_factory=dict)  # lang -> how to give it (skos:scopeNote)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    date_input: str | None = None  # the input that gives this one as a date (ikg:dateInputName)
 
     @property
     def is_concept(self) -> bool:
@@ -68,8 +107,10 @@ class Input:
         return sorted(self.values)
 
     def label(self, iri: str, lang: str) -> str:
-        labels = self.labels.get(iri, {})
-        return labels.get(lang) or labels.get("en") or next(iter(labels.values()), slug_of(iri))
+        return pick(self.labels.get(iri, {}), lang, slug_of(iri))
+
+    def title(self, lang: str) -> str:
+        return pick(self.titles, lang, self.name)
 
 
 @dataclass
@@ -77,13 +118,45 @@ class Vocabulary:
     inputs: dict[str, Input]
     independent_of_hiring: dict[str, dict[str, str]]  # {"label": {lang: ...}, "definition": {lang: ...}}
     guards: dict[str, dict[str, str]] = field(default_factory=dict)  # guard IRI -> {lang: label}
+    statuses: dict[str, dict[str, str]] = field(default_factory=dict)  # "met" -> {lang: label}
+    conditions: dict[str, dict] = field(default_factory=dict)  # IRI -> {"allowed": [...], "bounds": [...]}
+    outputs: dict[str, dict[str, dict]] = field(default_factory=dict)  # measure -> output -> texts, beneficiaries
 
     def names(self) -> list[str]:
         return list(self.inputs)
 
+    def query_inputs(self) -> list[str]:
+        """The inputs that are parameters of the query's input block (all but the region), sorted."""
+        return sorted(name for name in self.inputs if name != REGION)
+
+    def date_inputs(self) -> dict[str, str]:
+        """Inputs given as a date -> the input (in months) they give."""
+        return {spec.date_input: name for name, spec in self.inputs.items() if spec.date_input}
+
     def guard_label(self, iri: str, lang: str) -> str:
-        labels = self.guards.get(iri, {})
-        return labels.get(lang) or labels.get("en") or slug_of(iri)
+        return pick(self.guards.get(iri, {}), lang, slug_of(iri))
+
+    def status_label(self, status: str, lang: str) -> str:
+        return pick(self.statuses.get(status, {}), lang, status)
+
+    def gives(self, measure: str, lang: str) -> list[dict]:
+        """What the measure gives (cpsv:produces), and to whom as the source states it ([] = not stated)."""
+        return [
+            {
+                "output": output,
+                "label": pick(texts["label"], lang, slug_of(output)),
+                "description": pick(texts["description"], lang) or None,
+                "beneficiaries": [{"concept": iri, "label": pick(labels, lang, slug_of(iri))}
+                                  for iri, labels in sorted(texts["beneficiaries"].items())],  # fmt: skip
+            }
+            for output, texts in sorted(self.outputs.get(measure, {}).items())
+        ]
+
+    def concept_label(self, iri: str, lang: str) -> str:
+        for spec in self.inputs.values():
+            if iri in spec.labels:
+                return spec.label(iri, lang)
+        return slug_of(iri)
 
 
 def _text(row: dict, name: str) -> tuple[str | None, str]:
@@ -93,22 +166,34 @@ def _text(row: dict, name: str) -> tuple[str | None, str]:
     return term["value"], term.get("xml:lang", "")
 
 
+def _read_input(found: Input, row: dict) -> None:
+    prop, (text, lang) = row["property"]["value"], _text(row, "object")
+    if prop == str(IKG.valueDatatype):
+        found.datatype = text
+    elif prop == str(IKG.minimumValue):
+        found.minimum = Decimal(text)
+    elif prop == str(IKG.maximumValue):
+        found.maximum = Decimal(text)
+    elif prop == str(IKG.dateInputName):
+        found.date_input = text
+    else:
+        texts = {str(SKOS.prefLabel): found.titles, str(SKOS.definition): found.definitions,
+                 str(SKOS.scopeNote): found.hints}[prop]  # fmt: skip
+        texts[lang] = text
+
+
 def load_vocabulary(select: Select) -> Vocabulary:
     inputs: dict[str, Input] = {}
-    for row in select(VOCABULARY_QUERY):
-        name = row["input"]["value"]
-        found = inputs.setdefault(name, Input(name))
-        if "datatype" in row:
-            found.datatype = row["datatype"]["value"]
-        definition, lang = _text(row, "definition")
-        if definition:
-            found.definitions[lang] = definition
-        if "value" in row:
-            iri = row["value"]["value"]
-            found.values[row["slug"]["value"] if "slug" in row else slug_of(iri)] = iri
-            label, lang = _text(row, "label")
-            if label:
-                found.labels.setdefault(iri, {})[lang] = label
+    for row in select(INPUT_QUERY):
+        _read_input(inputs.setdefault(row["input"]["value"], Input(row["input"]["value"])), row)
+    for row in select(VALUES_QUERY):
+        found = inputs.setdefault(row["input"]["value"], Input(row["input"]["value"]))
+        iri = row["value"]["value"]
+        found.values[row["slug"]["value"] if "slug" in row else slug_of(iri)] = iri
+        label, lang = _text(row, "label")
+        found.labels.setdefault(iri, {})
+        if label:
+            found.labels[iri][lang] = label
     order = [REGION] + sorted(n for n in inputs if n != REGION)
     term: dict[str, dict[str, str]] = {"label": {}, "definition": {}}
     for row in select(TERM_QUERY):
@@ -120,4 +205,46 @@ def load_vocabulary(select: Select) -> Vocabulary:
     for row in select(GUARD_QUERY):
         label, lang = _text(row, "label")
         guards.setdefault(row["guard"]["value"], {})[lang] = label
-    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards)
+    statuses: dict[str, dict[str, str]] = {}
+    for row in select(STATUS_QUERY):
+        label, lang = _text(row, "label")
+        statuses.setdefault(row["status"]["value"], {})[lang] = label
+    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards, statuses, _conditions(select),
+                      _outputs(select))  # fmt: skip
+
+
+def _outputs(select: Select) -> dict[str, dict[str, dict]]:
+    outputs: dict[str, dict[str, dict]] = {}
+    for row in select(OUTPUT_QUERY):
+        texts = outputs.setdefault(row["measure"]["value"], {}).setdefault(
+            row["output"]["value"], {"label": {}, "description": {}, "beneficiaries": {}})
+        prop, (text, lang) = row["property"]["value"], _text(row, "object")
+        if prop == str(IKG.beneficiary):
+            texts["beneficiaries"].setdefault(text, {})
+        else:
+            texts["label" if prop == str(SKOS.prefLabel) else "description"][lang] = text
+    for row in select(BENEFICIARY_QUERY):
+        for texts_by_output in outputs.values():
+            for texts in texts_by_output.values():
+                if row["beneficiary"]["value"] in texts["beneficiaries"]:
+                    label, lang = _text(row, "label")
+                    texts["beneficiaries"][row["beneficiary"]["value"]][lang] = label
+    return outputs
+
+
+def _conditions(select: Select) -> dict[str, dict]:
+    conditions: dict[str, dict] = {}
+    for row in select(CONDITION_QUERY):
+        entry = conditions.setdefault(row["condition"]["value"], {"allowed": [], "bounds": []})
+        kind, value = row["kind"]["value"], row["value"]
+        if kind in BOUND_KINDS:
+            entry["bounds"].append({"kind": BOUND_KINDS[kind], "value": float(Decimal(value["value"]))})
+        elif value["type"] == "uri":
+            entry["allowed"].append(value["value"])
+    for entry in conditions.values():
+        entry["allowed"].sort()
+        entry["bounds"].sort(key=lambda b: (b["kind"], b["value"]))
+    return conditions
+
+
+__all__ = ["LANGUAGES", "REGION", "Input", "Vocabulary", "load_vocabulary", "pick"]
