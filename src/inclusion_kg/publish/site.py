@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.publish.deref import dump_rows
@@ -29,6 +29,12 @@ def home(request: Request) -> Response:
     return html_response(request, "home.html", page=page, i18n_json=json.dumps(words, ensure_ascii=False),
                          labels_json=json.dumps(script_labels(data, page.lang), ensure_ascii=False),
                          **home_view(data, page))
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """Clients that ask for /favicon.ico without reading the page's <link rel="icon"> get the same icon."""
+    return RedirectResponse(page_for(request).asset("/static/site/favicon.svg"), status_code=301)
 
 
 @router.get("/dumps/", summary="The dumps of the dataset, with size and SHA-256")
