@@ -145,9 +145,9 @@ def test_home_footnotes_quota_and_actiris_restriction(client):
 
 def test_home_form_offers_every_input_of_the_ontology(client, data):
     html = client.get("/?lang=en", headers={"Accept": "text/html"}).text
-    assert 'action="eligibility"' in html
+    assert 'action="./#result"' in html  # the form asks the home page itself: the question stays in the URL
     for name in data.objects(None, IKG.inputName):
-        assert f'name="{name}"' in html
+        assert f'name="{name}"' in html or f'name="{name}_percent"' in html
     for region in ("flanders", "brussels", "wallonia", "german-speaking-community"):
         assert f'<option value="{region}"' in html
 

@@ -3,8 +3,12 @@ picking a literal in that language from the graph (falling back to English, Dutc
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from rdflib import Graph, Literal
 from rdflib.term import Node
+
+from inclusion_kg.publish.words import ELIGIBILITY_WORDS
 
 LANGUAGES = ("nl", "fr", "de", "en")
 DEFAULT = "en"
@@ -164,6 +168,38 @@ TEXT: dict[str, dict[str, str]] = {
     "size": {"nl": "Grootte (bytes)", "fr": "Taille (octets)", "de": "Größe (Bytes)", "en": "Size (bytes)"},
     "browse": {"nl": "Bladeren", "fr": "Parcourir", "de": "Durchsuchen", "en": "Browse"},
 }
+
+
+TEXT.update(ELIGIBILITY_WORDS)
+# Words of the site's pages beyond the home page: the query UI and the named queries.
+TEXT.update({
+    "api_docs": {"nl": "API", "fr": "API", "de": "API", "en": "API"},
+    "queries": {"nl": "Vragen", "fr": "Requêtes", "de": "Abfragen", "en": "Queries"},
+})
+
+
+def format_number(value, lang: str) -> str:
+    """A number as a reader of `lang` writes it: 3.5 is "3,5" in nl/fr/de; no trailing zeros."""
+    text = format(Decimal(str(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def format_percent(fraction, lang: str) -> str:
+    """A fraction as a percentage: 0.035 is "3,5 %" in nl/fr/de (a no-break space before %), "3.5%" in en."""
+    text = format_number(Decimal(str(fraction)) * 100, lang)
+    return text + ("%" if lang == "en" else "\u00a0%")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number typed in a form, with a decimal comma or point, a % sign or spaces: "3,5 %" is 3.5."""
+    cleaned = text.strip().rstrip("%").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def translator(lang: str):
