@@ -174,7 +174,34 @@ TEXT.update(ELIGIBILITY_WORDS)
 # Words of the site's pages beyond the home page: the query UI and the named queries.
 TEXT.update({
     "api_docs": {"nl": "API", "fr": "API", "de": "API", "en": "API"},
-    "queries": {"nl": "Vragen", "fr": "Requêtes", "de": "Abfragen", "en": "Queries"},
+    "queries": {"nl": "Benoemde query's", "fr": "Requêtes nommées", "de": "Benannte Abfragen", "en": "Named queries"},
+    "sparql_title": {"nl": "SPARQL-endpoint", "fr": "Point d'accès SPARQL", "de": "SPARQL-Endpunkt",
+                     "en": "SPARQL endpoint"},
+    "sparql_intro": {
+        "nl": "SPARQL 1.1 over de regionale steun voor werkgevers die personen met een handicap aanwerven of houden. Elke SPARQL-client kan dit adres gebruiken; alleen lezen; geen SERVICE.",
+        "fr": "SPARQL 1.1 sur les aides régionales aux employeurs qui engagent ou maintiennent une personne handicapée. Tout client SPARQL peut utiliser cette adresse ; lecture seule ; pas de SERVICE.",
+        "de": "SPARQL 1.1 über die regionale Unterstützung für Arbeitgeber, die Menschen mit Behinderung einstellen oder halten. Jeder SPARQL-Client kann diese Adresse nutzen; nur lesend; kein SERVICE.",
+        "en": "SPARQL 1.1 over the regional support for employers who hire or keep a person with a disability. Point any SPARQL client at this address; read-only; no SERVICE."},
+    "example_queries": {"nl": "Voorbeeldquery's", "fr": "Exemples de requêtes", "de": "Beispielabfragen",
+                        "en": "Example queries"},
+    "run": {"nl": "Uitvoeren", "fr": "Exécuter", "de": "Ausführen", "en": "Run"},
+    "queries_intro": {
+        "nl": "Elke query is een bestand queries/NAAM.rq, beschikbaar op /queries/NAAM (GET, of POST van een formulier), met zijn parameters als queryparameters. Dezelfde map werkt als grlc-repository.",
+        "fr": "Chaque requête est un fichier queries/NOM.rq servi à /queries/NOM (GET, ou POST d'un formulaire), avec ses paramètres comme paramètres de requête. Le même dossier fonctionne comme dépôt grlc.",
+        "de": "Jede Abfrage ist eine Datei queries/NAME.rq, bereitgestellt unter /queries/NAME (GET oder POST eines Formulars), mit ihren Parametern als Query-Parameter. Derselbe Ordner funktioniert als grlc-Repository.",
+        "en": "Each query is a file queries/NAME.rq served at /queries/NAME (GET, or POST a form), with its parameters as query parameters. The same folder works as a grlc repository."},
+    "machine_readable": {"nl": "Machineleesbaar", "fr": "Lisible par machine", "de": "Maschinenlesbar",
+                         "en": "Machine-readable"},
+    "this_list_json": {"nl": "deze lijst als JSON", "fr": "cette liste en JSON", "de": "diese Liste als JSON",
+                       "en": "this list as JSON"},
+    "required_field": {"nl": "verplicht", "fr": "obligatoire", "de": "erforderlich", "en": "required"},
+    "tags": {"nl": "Labels", "fr": "Étiquettes", "de": "Schlagwörter", "en": "Tags"},
+    "answer_format": {"nl": "Formaat van het antwoord", "fr": "Format de la réponse", "de": "Format der Antwort",
+                      "en": "Format of the answer"},
+    "kind_decimal": {"nl": "getal", "fr": "nombre", "de": "Zahl", "en": "number"},
+    "kind_integer": {"nl": "geheel getal", "fr": "nombre entier", "de": "ganze Zahl", "en": "whole number"},
+    "kind_date": {"nl": "datum", "fr": "date", "de": "Datum", "en": "date"},
+    "kind_text": {"nl": "tekst", "fr": "texte", "de": "Text", "en": "text"},
 })
 
 
