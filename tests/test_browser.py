@@ -22,7 +22,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Inputs of the form and what the brochure says about them (Wallonia, employment contract, 5% employment
 # rate, 8 months inactive): the integration premium applies; the awareness funding is not for a hire.
-FORM = {"region": "wallonia", "contract": "employment", "employment_rate": "0.05", "inactive_months": "8"}
+# The form takes the rate as a percentage; /eligibility as a fraction.
+FORM = {"region": "wallonia", "contract": "employment", "employment_rate_percent": "5", "inactive_months": "8"}
+API = {"region": "wallonia", "contract": "employment", "employment_rate": "0.05", "inactive_months": "8"}
 EXPECTED = {
     "https://w3id.org/inclusion-kg/id/measure/aviq-integratiepremie": "eligible",
     "https://w3id.org/inclusion-kg/id/measure/aviq-sensibilisering-handicap": "not-eligible",
@@ -68,6 +70,23 @@ def page(browser):
     assert not errors, f"JavaScript errors: {errors}"
 
 
+def fill(page, answers: dict) -> None:
+    for name, value in answers.items():
+        field = page.locator(f"#f-{name}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def statuses(page) -> dict[str, str]:
+    """The measures of the result on the page and the status each is shown with."""
+    results = page.locator("#result li.measure-result")
+    results.first.wait_for()
+    return {results.nth(i).get_attribute("data-measure"): results.nth(i).get_attribute("data-status")
+            for i in range(results.count())}
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -107,35 +126,27 @@ def test_home_language_form_measure_and_query_ui(page, site):
     shot(page, "2-home-fr")
 
     # 3. the eligibility form: the statuses shown are those /eligibility gives, and the brochure's
-    for name, value in FORM.items():
-        field = page.locator(f"#f-{name}")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    with page.expect_response(lambda r: "/eligibility?" in r.url) as answer:
-        page.get_by_role("button", name="Vérifier").click()
-    measures = answer.value.json()["measures"]
-    results = page.locator("#eligibility-results li.measure-result")
-    results.first.wait_for()
-    shown = {results.nth(i).get_attribute("data-measure"): results.nth(i).get_attribute("data-status")
-             for i in range(results.count())}
+    fill(page, FORM)
+    page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_url("**#result")
+    measures = page.request.get(f"{site}/eligibility", params={**API, "lang": "fr"}).json()["measures"]
+    shown = statuses(page)
     assert shown == {m["measure"]: m["status"] for m in measures}
     for measure, status in EXPECTED.items():
         assert shown[measure] == status
     integration = page.locator(f'li.measure-result[data-measure="{next(iter(EXPECTED))}"]')
-    assert "éligible" in integration.locator("h4").inner_text()
+    assert "éligible" in integration.locator("h5").inner_text()
     assert integration.locator("ul.condition-results li").count() >= 2  # reasons, one per condition
     assert integration.get_by_role("link", name="AVIQ").count() >= 1  # sources
     mentoring = page.locator('li.measure-result[data-measure$="/aviq-mentoring-premie"]')
-    assert "attendu: oui" in mentoring.inner_text()  # a boolean in the page's language, not "true"
+    assert "requis : oui" in mentoring.inner_text()  # a boolean in the page's language, not "true"
     awareness = page.locator(f'li.measure-result[data-measure="{list(EXPECTED)[1]}"]').inner_text()
-    assert "indépendant de l'engagement: Vrai lorsque la mesure" in awareness  # the reason, in French
+    assert "Vrai lorsque la mesure" in awareness  # the reason, in French
     shot(page, "3-eligibility")
     assert axe_violations(page) == []
 
     # 4. open the measure's page from the result, still in French
-    integration.locator("h4 a").click()
+    integration.locator("h5 a").click()
     page.wait_for_url("**/id/measure/aviq-integratiepremie**")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("heading", level=1).inner_text() == "Prime d'intégration"
@@ -152,3 +163,79 @@ def test_home_language_form_measure_and_query_ui(page, site):
     rows.first.wait_for(timeout=15000)
     assert rows.count() == len(run.value.json()["results"]["bindings"]) > 0
     shot(page, "5-query-ui")
+
+
+# The eligibility question as an HR officer asks it: the rate typed as people write it in that language.
+FLOW = {"fr": ({"region": "brussels", "contract": "employment", "employment_rate_percent": "3,5"}, "Vérifier",
+               "3,5\u00a0%"),
+        "nl": ({"region": "flanders", "contract": "internship", "employment_rate_percent": "2,5"}, "Controleer",
+               "2,5\u00a0%")}
+
+
+@pytest.mark.parametrize("lang", FLOW)
+def test_eligibility_flow_bookmark_and_no_javascript(browser, site, lang):
+    """Percentage in, headline out; the URL reopened in a fresh browser and, without JavaScript, the same page."""
+    answers, button, shown = FLOW[lang]
+    fraction = str(float(answers["employment_rate_percent"].replace(",", ".")) / 100)
+    api = {k: v for k, v in answers.items() if k != "employment_rate_percent"} | {"employment_rate": fraction}
+    results = {}
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{site}/?lang={lang}")
+        fill(page, answers)
+        page.get_by_role("button", name=button).click()
+        page.wait_for_url("**#result")
+        url = page.url
+        if javascript:  # the script leaves the unanswered fields out: a short URL to share
+            assert "=&" not in url and not url.split("#")[0].endswith("=")
+        assert f"employment_rate_percent={answers['employment_rate_percent'].replace(',', '%2C')}" in url
+        answer = page.request.get(f"{site}/eligibility", params={**api, "lang": lang}).json()
+        counts = {s: sum(m["status"] == s for m in answer["measures"]) for s in ("eligible", "undetermined", "not-eligible")}
+        headline = page.locator("#result ul.headline li").all_inner_texts()
+        assert [int(h.split()[0]) for h in headline] == list(counts.values())
+        assert shown in page.locator("#result").inner_text()
+        assert statuses(page) == {m["measure"]: m["status"] for m in answer["measures"]}
+        assert "SELECT" not in page.content() and '"measures":' not in page.content()  # no JSON, no query
+        results[javascript] = statuses(page)
+        shot(page, f"6-eligibility-{lang}-{'js' if javascript else 'nojs'}")
+        if javascript:  # axe-core runs as a script
+            assert axe_violations(page) == []
+        page.emulate_media(media="print")  # the printout for an HR file: the answer, not the form
+        assert not page.locator("#eligibility-form").is_visible() and page.locator("#result").is_visible()
+        context.close()
+
+        reopened = browser.new_context(java_script_enabled=javascript)  # the bookmark, in another browser
+        again = reopened.new_page()
+        again.goto(url)
+        assert again.locator("html").get_attribute("lang") == lang
+        assert statuses(again) == results[javascript]
+        reopened.close()
+    assert results[True] == results[False]
+
+
+def test_api_docs_work_offline_and_run_a_call(browser, site):
+    """/docs with every request to another host blocked: Swagger UI loads and runs GET /health."""
+    context = browser.new_context()
+    outside = []
+
+    def only_local(route):
+        host = route.request.url.split("/")[2].split(":")[0]
+        if host in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.goto(f"{site}/docs")
+    operation = page.locator("#operations-service-health_health_get")
+    operation.locator(".opblock-summary").click()
+    page.get_by_role("button", name="Try it out").click()
+    with page.expect_response(lambda r: r.url.endswith("/health")) as called:
+        page.get_by_role("button", name="Execute").click()
+    assert called.value.status == 200 and called.value.json()["status"] == "ok"
+    operation.locator(".live-responses-table .response-col_status").first.wait_for()
+    shot(page, "7-api-docs-offline")
+    assert outside == [], f"the API docs asked another host: {outside}"
+    context.close()

@@ -164,9 +164,9 @@ def test_home_footnotes_quota_and_actiris_restriction(client):
 
 def test_home_form_offers_every_input_of_the_ontology(client, data):
     html = client.get("/?lang=en", headers={"Accept": "text/html"}).text
-    assert 'action="eligibility"' in html
+    assert 'action="./#result"' in html  # the form asks the home page itself: the question stays in the URL
     for name in data.objects(None, IKG.inputName):
-        assert f'name="{name}"' in html
+        assert f'name="{name}"' in html or f'name="{name}_percent"' in html
     for region in ("flanders", "brussels", "wallonia", "german-speaking-community"):
         assert f'<option value="{region}"' in html
 
@@ -174,3 +174,35 @@ def test_home_form_offers_every_input_of_the_ontology(client, data):
 def test_pages_work_without_javascript(client):
     html = client.get("/id/measure/aviq-integratiepremie", headers={"Accept": "text/html"}).text
     assert "<script" not in html  # server-rendered; only the home page's form is enhanced by a script
+
+
+@pytest.mark.parametrize("suffix, media_type, parse_as", [
+    ("ttl", "text/turtle", "turtle"), ("nt", "application/n-triples", "nt"),
+    ("jsonld", "application/ld+json", "json-ld"), ("rdf", "application/rdf+xml", "xml")])
+def test_a_suffix_on_an_iri_serves_that_format(client, suffix, media_type, parse_as):
+    """/id/agency/vdab.ttl is /id/agency/vdab in Turtle, whatever the Accept header says."""
+    response = client.get(f"/id/agency/vdab.{suffix}", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    graph = Graph().parse(data=response.text, format=parse_as)
+    assert (URIRef(BASE + "id/agency/vdab"), None, None) in graph
+    assert client.get("/id/agency/vdab.docx").status_code == 404  # not a format: an unknown resource
+
+
+def test_api_docs_load_nothing_from_another_site(client):
+    """/docs and /redoc refer only to files this server serves (the fastapi-offline package's), never a CDN."""
+    for path in ("/docs", "/redoc"):
+        html = client.get(path).text
+        sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert sources and not [s for s in sources if s.startswith(("http:", "https:", "//"))], (path, sources)
+        for source in sources:
+            assert client.get(source).status_code == 200, source
+    assert "SwaggerUIBundle" in client.get("/docs").text
+
+
+def test_favicon(client):
+    html = client.get("/?lang=en", headers={"Accept": "text/html"}).text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    assert client.get(icon).headers["content-type"].startswith("image/svg+xml")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")

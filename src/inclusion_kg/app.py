@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from inclusion_kg import __version__
 from inclusion_kg.eligibility import install_answers
@@ -53,7 +54,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.close()  # stops the query workers; they start again if the app is started again
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the files of the fastapi-offline package, served under
+    # /static/api-docs: the API docs work without internet (FastAPI's default pages load them from a CDN).
+    app = FastAPIOffline(
+        static_url="/static/api-docs",
         lifespan=lifespan,
         title="inclusion-kg",
         version=__version__,

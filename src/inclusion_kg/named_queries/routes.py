@@ -6,22 +6,20 @@ query (engine safety rules, cache, ETag/304, format negotiation).
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from inclusion_kg.errors import BadRequestError, SparqlError, UnsupportedMediaTypeError
 from inclusion_kg.named_queries.binding import ParameterError
 from inclusion_kg.named_queries.catalog import Catalog, UnknownQuery
 from inclusion_kg.named_queries.openapi import install_openapi
+from inclusion_kg.named_queries.page import queries_page
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.sparql.negotiation import choose_media_type, engine_media_type, not_modified, sparql_response
 from inclusion_kg.sparql.safety import analyze
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 RESERVED = {"format"}  # protocol parameters, not query parameters
 MAX_FORM_BYTES = 64 * 1024
 
@@ -65,7 +63,7 @@ def list_queries(request: Request) -> Response:
     catalog = _catalog(request)
     listed = catalog.describe()
     if wants_html(request):
-        return TEMPLATES.TemplateResponse(request, "named_queries.html", {"queries": listed}, headers={"Vary": "Accept"})
+        return queries_page(request, listed)
     return JSONResponse({"queries": listed}, headers={"Vary": "Accept"})
 
 

@@ -1,7 +1,7 @@
 """Dereferencing: every IRI under the base answers at the server, in the format the client asks for.
 
-- `GET /id/{kind}/{slug}`: Turtle, N-Triples, JSON-LD, RDF/XML or an HTML page (Accept, or ?format=);
-  unknown IRIs get a 404 page.
+- `GET /id/{kind}/{slug}`: Turtle, N-Triples, JSON-LD, RDF/XML or an HTML page (Accept, ?format=, or a
+  suffix: `/id/agency/vdab.ttl`, `.nt`, `.jsonld`, `.rdf`, `.html`); unknown IRIs get a 404 page.
 - `GET /ontology`: the ontology as RDF, or its HTML documentation (each term has an anchor: ikg:X is
   /ontology#X).
 - `GET /shapes`: the SHACL shapes (ikgsh:X is /shapes#X), as RDF or HTML.
@@ -21,7 +21,7 @@ from rdflib import Graph, URIRef
 from inclusion_kg.namespaces import BASE, DATASET
 from inclusion_kg.publish.catalog import CATALOG
 from inclusion_kg.publish.describe import describe, known
-from inclusion_kg.publish.formats import HTML, PAGE_FORMATS, RDF_FORMATS
+from inclusion_kg.publish.formats import HTML, PAGE_FORMATS, RDF_FORMATS, split_suffix
 from inclusion_kg.publish.ontology_doc import SHAPE_SECTIONS, SHAPES, ontology_graph, ontology_view
 from inclusion_kg.publish.resource import format_links, resource_view
 from inclusion_kg.publish.view import Link, Text
@@ -36,9 +36,13 @@ METADATA_FORMATS = (*RDF_FORMATS, HTML)
 def resource(path: str, request: Request) -> Response:
     pub = publication(request)
     node = URIRef(f"{BASE}id/{path}")
+    suffixed = None
+    if not known(node, pub.data, pub.metadata):  # /id/agency/vdab.ttl: that resource, in that format
+        stem, suffixed = split_suffix(path)
+        node = URIRef(f"{BASE}id/{stem}")
     if not path or not known(node, pub.data, pub.metadata):
         return not_found(request, str(node))
-    fmt = choose(request, PAGE_FORMATS)
+    fmt = suffixed or choose(request, PAGE_FORMATS)
     if isinstance(fmt, Response):
         return fmt
     if fmt is HTML:

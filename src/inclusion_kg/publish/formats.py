@@ -38,6 +38,17 @@ BY_KEY = {f.key: f for f in PAGE_FORMATS} | {"turtle": TURTLE, "ntriples": NTRIP
                                              "xml": RDFXML, "rdfxml": RDFXML, "nquads": NQUADS, "nq": NQUADS}
 
 
+# A file suffix on a resource's address asks for that format, as a file name would: /id/agency/vdab.ttl
+SUFFIXES = {f".{f.extension}": f for f in (*RDF_FORMATS, HTML)}
+
+
+def split_suffix(path: str) -> tuple[str, RdfFormat | None]:
+    """`path` without a known format suffix, and the format it names (None when it has no such suffix)."""
+    stem, dot, extension = path.rpartition(".")
+    fmt = SUFFIXES.get(f".{extension.lower()}") if dot and "/" not in extension else None
+    return (stem, fmt) if fmt is not None else (path, None)
+
+
 class NotAcceptable(ValueError):
     """Neither ?format= nor Accept names a format we serve; the message lists those we do."""
 

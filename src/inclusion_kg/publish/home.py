@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from inclusion_kg.namespaces import CV, IKG
@@ -53,12 +53,23 @@ class RegionSection:
 
 @dataclass
 class Field:
-    name: str  # the /eligibility parameter
+    name: str  # the page's parameter: the /eligibility input, or `<input>_percent` for a percentage
     label: Text
-    kind: str  # "select", "number", "boolean"
+    kind: str  # "select", "number", "percent", "boolean", "date"
     options: list[tuple[str, Text, int]] = field(default_factory=list)  # (value, label, depth)
     step: str = "any"
-    hint: str = ""
+    hint: Text | None = None
+    input: str = ""  # the /eligibility input it gives
+    required: bool = False
+
+
+# The order in which a person answers (where the person lives, then the job, then the employer's figures);
+# an input the ontology adds later comes after these, before the date.
+FORM_ORDER = ("region", "contract", "employer", "appointment", "staff", "employment_rate", "inactive_months",
+              "inactive_since", "mentor", "individual_transport")
+# Inputs the form takes as a percentage (people write "3 %"); the API keeps the fraction (0.03).
+PERCENT_INPUTS = frozenset({"employment_rate"})
+PERCENT_SUFFIX = "_percent"
 
 
 def slug(node: Node) -> str:
@@ -146,34 +157,41 @@ def concept_options(graph: Graph, page: Page, scheme: Node) -> list[tuple[str, T
     return options
 
 
-def form_fields(graph: Graph, page: Page) -> list[Field]:
-    """One field per information concept with an input name, in the order of the ontology's labels."""
-    fields = []
-    for concept in graph.subjects(IKG.inputName, None):
-        name = str(graph.value(concept, IKG.inputName))
-        scheme = graph.value(concept, IKG.valueScheme)
-        datatype = graph.value(concept, IKG.valueDatatype)
-        text = label(graph, concept, page.lang)
-        if scheme is not None:
-            fields.append(Field(name, text, "select", concept_options(graph, page, scheme)))
-        elif datatype == XSD.boolean:
-            fields.append(Field(name, text, "boolean"))
-        else:
-            integer = datatype == XSD.integer
-            fields.append(Field(name, text, "number", step="1" if integer else "0.001",
-                                hint="" if integer else page.t("rate_hint")))
-    return sorted(fields, key=lambda f: (f.kind != "select", f.kind == "boolean", f.label.text.lower()))
+def capitalised(text: Text) -> Text:
+    return Text(text.text[:1].upper() + text.text[1:], text.lang)
+
+
+def input_field(graph: Graph, page: Page, concept: Node) -> Field:
+    """The form field of an information concept: its label, a plain hint (its definition), its kind."""
+    name = str(graph.value(concept, IKG.inputName))
+    scheme = graph.value(concept, IKG.valueScheme)
+    datatype = graph.value(concept, IKG.valueDatatype)
+    text, hint = capitalised(label(graph, concept, page.lang)), description(graph, concept, page.lang)
+    if name in PERCENT_INPUTS:
+        return Field(name + PERCENT_SUFFIX, Text(f"{text.text} (%)", text.lang), "percent", step="0.1",
+                     hint=Text(page.t("hint_percent")), input=name)
+    if scheme is not None:
+        return Field(name, text, "select", concept_options(graph, page, scheme), hint=hint, input=name)
+    if datatype == XSD.boolean:
+        return Field(name, text, "boolean", hint=hint, input=name)
+    if datatype == XSD.date:
+        return Field(name, text, "date", hint=hint, input=name)
+    return Field(name, text, "number", step="1" if datatype == XSD.integer else "any", hint=hint, input=name)
+
+
+def form_fields(graph: Graph, page: Page, regions: list[tuple[str, Text]]) -> list[Field]:
+    """The region, one field per information concept with an input name (in FORM_ORDER), then the date."""
+    region = Field("region", Text(page.t("domicile_region")), "select", [(v, t, 0) for v, t in regions],
+                   hint=Text(page.t("hint_region")), input="region", required=True)
+    fields = [input_field(graph, page, concept) for concept in graph.subjects(IKG.inputName, None)]
+    rank = {name: position for position, name in enumerate(FORM_ORDER)}
+    fields.sort(key=lambda f: (rank.get(f.input, len(rank)), f.label.text.lower()))
+    return [region, *fields, Field("date", Text(page.t("date")), "date", hint=Text(page.t("hint_date")),
+                                   input="date")]
 
 
 def region_options(graph: Graph, page: Page, sections: list[RegionSection]) -> list[tuple[str, Text]]:
     return [(slug(s.region.iri), s.region.text) for s in sections]
-
-
-def script_labels(graph: Graph, lang: str) -> dict[str, str]:
-    """Labels the eligibility script needs for the IRIs /eligibility returns: agencies, sources, concepts."""
-    kinds = (CV.PublicOrganisation, CV.ReferenceFramework, FOAF.Document, SKOS.Concept)
-    return {str(node): label(graph, node, lang).text
-            for kind in kinds for node in graph.subjects(RDF.type, kind) if isinstance(node, URIRef)}
 
 
 def home_view(graph: Graph, page: Page) -> dict:
@@ -181,6 +199,5 @@ def home_view(graph: Graph, page: Page) -> dict:
     return {
         "columns": columns,
         "sections": sections,
-        "regions": region_options(graph, page, sections),
-        "fields": form_fields(graph, page),
+        "fields": form_fields(graph, page, region_options(graph, page, sections)),
     }

@@ -3,8 +3,12 @@ picking a literal in that language from the graph (falling back to English, Dutc
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from rdflib import Graph, Literal
 from rdflib.term import Node
+
+from inclusion_kg.publish.words import ELIGIBILITY_WORDS
 
 LANGUAGES = ("nl", "fr", "de", "en")
 DEFAULT = "en"
@@ -166,6 +170,65 @@ TEXT: dict[str, dict[str, str]] = {
     "size": {"nl": "Grootte (bytes)", "fr": "Taille (octets)", "de": "Größe (Bytes)", "en": "Size (bytes)"},
     "browse": {"nl": "Bladeren", "fr": "Parcourir", "de": "Durchsuchen", "en": "Browse"},
 }
+
+
+TEXT.update(ELIGIBILITY_WORDS)
+# Words of the site's pages beyond the home page: the query UI and the named queries.
+TEXT.update({
+    "api_docs": {"nl": "API", "fr": "API", "de": "API", "en": "API"},
+    "queries": {"nl": "Benoemde query's", "fr": "Requêtes nommées", "de": "Benannte Abfragen", "en": "Named queries"},
+    "sparql_title": {"nl": "SPARQL-endpoint", "fr": "Point d'accès SPARQL", "de": "SPARQL-Endpunkt",
+                     "en": "SPARQL endpoint"},
+    "sparql_intro": {
+        "nl": "SPARQL 1.1 over de regionale steun voor werkgevers die personen met een handicap aanwerven of houden. Elke SPARQL-client kan dit adres gebruiken; alleen lezen; geen SERVICE.",
+        "fr": "SPARQL 1.1 sur les aides régionales aux employeurs qui engagent ou maintiennent une personne handicapée. Tout client SPARQL peut utiliser cette adresse ; lecture seule ; pas de SERVICE.",
+        "de": "SPARQL 1.1 über die regionale Unterstützung für Arbeitgeber, die Menschen mit Behinderung einstellen oder halten. Jeder SPARQL-Client kann diese Adresse nutzen; nur lesend; kein SERVICE.",
+        "en": "SPARQL 1.1 over the regional support for employers who hire or keep a person with a disability. Point any SPARQL client at this address; read-only; no SERVICE."},
+    "example_queries": {"nl": "Voorbeeldquery's", "fr": "Exemples de requêtes", "de": "Beispielabfragen",
+                        "en": "Example queries"},
+    "run": {"nl": "Uitvoeren", "fr": "Exécuter", "de": "Ausführen", "en": "Run"},
+    "queries_intro": {
+        "nl": "Elke query is een bestand queries/NAAM.rq, beschikbaar op /queries/NAAM (GET, of POST van een formulier), met zijn parameters als queryparameters. Dezelfde map werkt als grlc-repository.",
+        "fr": "Chaque requête est un fichier queries/NOM.rq servi à /queries/NOM (GET, ou POST d'un formulaire), avec ses paramètres comme paramètres de requête. Le même dossier fonctionne comme dépôt grlc.",
+        "de": "Jede Abfrage ist eine Datei queries/NAME.rq, bereitgestellt unter /queries/NAME (GET oder POST eines Formulars), mit ihren Parametern als Query-Parameter. Derselbe Ordner funktioniert als grlc-Repository.",
+        "en": "Each query is a file queries/NAME.rq served at /queries/NAME (GET, or POST a form), with its parameters as query parameters. The same folder works as a grlc repository."},
+    "machine_readable": {"nl": "Machineleesbaar", "fr": "Lisible par machine", "de": "Maschinenlesbar",
+                         "en": "Machine-readable"},
+    "this_list_json": {"nl": "deze lijst als JSON", "fr": "cette liste en JSON", "de": "diese Liste als JSON",
+                       "en": "this list as JSON"},
+    "required_field": {"nl": "verplicht", "fr": "obligatoire", "de": "erforderlich", "en": "required"},
+    "tags": {"nl": "Labels", "fr": "Étiquettes", "de": "Schlagwörter", "en": "Tags"},
+    "answer_format": {"nl": "Formaat van het antwoord", "fr": "Format de la réponse", "de": "Format der Antwort",
+                      "en": "Format of the answer"},
+    "kind_decimal": {"nl": "getal", "fr": "nombre", "de": "Zahl", "en": "number"},
+    "kind_integer": {"nl": "geheel getal", "fr": "nombre entier", "de": "ganze Zahl", "en": "whole number"},
+    "kind_date": {"nl": "datum", "fr": "date", "de": "Datum", "en": "date"},
+    "kind_text": {"nl": "tekst", "fr": "texte", "de": "Text", "en": "text"},
+})
+
+
+def format_number(value, lang: str) -> str:
+    """A number as a reader of `lang` writes it: 3.5 is "3,5" in nl/fr/de; no trailing zeros."""
+    text = format(Decimal(str(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang != "en" else text
+
+
+def format_percent(fraction, lang: str) -> str:
+    """A fraction as a percentage: 0.035 is "3,5 %" in nl/fr/de (a no-break space before %), "3.5%" in en."""
+    text = format_number(Decimal(str(fraction)) * 100, lang)
+    return text + ("%" if lang == "en" else "\u00a0%")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number typed in a form, with a decimal comma or point, a % sign or spaces: "3,5 %" is 3.5."""
+    cleaned = text.strip().rstrip("%").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def translator(lang: str):

@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.publish.deref import dump_rows
-from inclusion_kg.publish.home import home_view, script_labels
-from inclusion_kg.publish.i18n import TEXT
+from inclusion_kg.publish.answer_view import result_view
+from inclusion_kg.publish.home import home_view
+from inclusion_kg.publish.question import read_question
 from inclusion_kg.publish.resource import resource_view
 from inclusion_kg.publish.view import Link, Text
 from inclusion_kg.publish.web import html_response, page_for, publication
 
 router = APIRouter(tags=["linked data"])
-# The words the eligibility script shows, in the page's language.
-SCRIPT_WORDS = ("eligible", "not-eligible", "undetermined", "met", "unmet", "unknown", "missing", "expected",
-                "given", "sources", "agency", "conditions", "error", "results", "only_if", "yes", "no")
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
+    """The brochure's tables and the eligibility form; with a question in the URL, its answer at #result."""
     page = page_for(request)
-    words = {key: TEXT[key].get(page.lang, TEXT[key]["en"]) for key in SCRIPT_WORDS}
     data = publication(request).data
-    return html_response(request, "home.html", page=page, i18n_json=json.dumps(words, ensure_ascii=False),
-                         labels_json=json.dumps(script_labels(data, page.lang), ensure_ascii=False),
-                         **home_view(data, page))
+    view = home_view(data, page)
+    evaluator = request.app.state.eligibility  # the evaluator /eligibility answers with: one way to answer
+    question = read_question(request.query_params, view["fields"], evaluator.vocabulary, page)
+    result, day = None, ""
+    if question.inputs is not None:
+        answer = await evaluator.answer_async(question.inputs)
+        result = result_view(answer, data, page, view["fields"], question.values)
+        day = question.inputs.date.isoformat()  # without ?date=, the answer is today's: the ETag says which day
+    return html_response(request, "home.html", status_code=400 if question.error else 200, page=page,
+                         question=question, result=result, etag_extra=day, **view)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """Clients that ask for /favicon.ico without reading the page's <link rel="icon"> get the same icon."""
+    return RedirectResponse(page_for(request).asset("/static/site/favicon.svg"), status_code=301)
 
 
 @router.get("/dumps/", summary="The dumps of the dataset, with size and SHA-256")

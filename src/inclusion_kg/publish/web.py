@@ -64,9 +64,10 @@ def rdf_response(request: Request, graph: Graph, fmt: RdfFormat) -> Response:
                     headers={"Vary": "Accept", "ETag": etag, "Cache-Control": CACHE_CONTROL})
 
 
-def html_response(request: Request, template: str, status_code: int = 200, **context) -> Response:
+def html_response(request: Request, template: str, status_code: int = 200, etag_extra: str = "",
+                  **context) -> Response:
     page = context.pop("page", None) or page_for(request)
-    etag = etag_for(request, HTML.key, page.lang, str(sorted(page.query.items())))
+    etag = etag_for(request, HTML.key, page.lang, str(sorted(page.query.items())), etag_extra)
     if status_code == 200 and (early := not_modified(request, etag, "Accept, Accept-Language")) is not None:
         return early
     response = TEMPLATES.TemplateResponse(request, template, {"page": page, "t": page.t, **context},

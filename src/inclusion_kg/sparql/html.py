@@ -1,4 +1,4 @@
-"""HTML for people: the query UI (vendored YASGUI, works offline) and results as a table.
+"""HTML for people: the query UI (vendored YASGUI in the site's layout, works offline) and results as a table.
 
 Every value that comes from a query or its answer is escaped; links are only made for http(s) IRIs.
 """
@@ -8,44 +8,57 @@ from __future__ import annotations
 import json
 from html import escape
 
+from fastapi.responses import Response
+
 from inclusion_kg.namespaces import sparql_prologue
 
-EXAMPLES: list[tuple[str, str]] = [
+# (names in nl/fr/de/en, query): the first is YASGUI's starting query. `{lang}` is the page's language.
+EXAMPLES: list[tuple[dict[str, str], str]] = [
     (
-        "Support measures with their agency and region",
+        {"nl": "Steunmaatregelen met hun dienst en regio", "fr": "Mesures d'aide avec leur organisme et leur région",
+         "de": "Fördermaßnahmen mit Dienststelle und Region", "en": "Support measures with their agency and region"},
         sparql_prologue("cv", "dct", "ikg", "skos")
-        + """SELECT ?measure ?label ?agency ?region WHERE {
+        + """SELECT ?measure ?label ?agencyLabel ?regionLabel WHERE {
   ?measure a ikg:SupportMeasure ;
            skos:prefLabel ?label ;
-           cv:hasCompetentAuthority ?agency ;
-           dct:spatial ?region .
-  FILTER(lang(?label) = "en")
+           cv:hasCompetentAuthority/skos:prefLabel ?agencyLabel ;
+           dct:spatial/skos:prefLabel ?regionLabel .
+  FILTER(lang(?label) = "{lang}" && lang(?agencyLabel) = "{lang}" && lang(?regionLabel) = "{lang}")
 }
-ORDER BY ?region ?label""",
+ORDER BY ?regionLabel ?agencyLabel ?label""",
     ),
     (
-        "Regions and their Wikidata / NUTS links",
+        {"nl": "Voorwaarden van elke maatregel", "fr": "Conditions de chaque mesure",
+         "de": "Bedingungen jeder Maßnahme", "en": "The conditions of each measure"},
+        sparql_prologue("cv", "skos")
+        + """SELECT ?measure ?condition ?label WHERE {
+  ?measure cv:holdsRequirement ?condition .
+  ?condition skos:prefLabel ?label .
+  FILTER(lang(?label) = "{lang}")
+}
+ORDER BY ?measure ?label""",
+    ),
+    (
+        {"nl": "Regio's en hun Wikidata/NUTS-koppelingen", "fr": "Régions et leurs liens Wikidata / NUTS",
+         "de": "Regionen und ihre Wikidata-/NUTS-Verknüpfungen", "en": "Regions and their Wikidata / NUTS links"},
         sparql_prologue("skos", "dct")
         + """SELECT ?region ?label ?match WHERE {
   ?region a dct:Location ; skos:prefLabel ?label .
-  OPTIONAL { ?region skos:exactMatch ?match }
-  FILTER(lang(?label) = "en")
+  OPTIONAL { ?region skos:exactMatch|skos:broadMatch ?match }
+  FILTER(lang(?label) = "{lang}")
 }
 ORDER BY ?region""",
     ),
     (
-        "Classes and how many instances each has",
+        {"nl": "Klassen en hun aantal instanties", "fr": "Classes et leur nombre d'instances",
+         "de": "Klassen und die Zahl ihrer Instanzen", "en": "Classes and how many instances each has"},
         """SELECT ?class (COUNT(?s) AS ?instances) WHERE { ?s a ?class }
 GROUP BY ?class
 ORDER BY DESC(?instances)""",
     ),
     (
-        "Graphs in the dataset and their sizes",
-        """SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
-GROUP BY ?graph""",
-    ),
-    (
-        "Everything about one measure (DESCRIBE)",
+        {"nl": "Alles over één maatregel (DESCRIBE)", "fr": "Tout sur une mesure (DESCRIBE)",
+         "de": "Alles über eine Maßnahme (DESCRIBE)", "en": "Everything about one measure (DESCRIBE)"},
         sparql_prologue("measure") + "DESCRIBE measure:phare-inzetpremie",
     ),
 ]
@@ -58,45 +71,21 @@ overflow:auto}.lang,.dt{color:#777;font-size:.8em}nav a{margin-right:1rem}
 """
 
 
-def ui_page(endpoint: str = "sparql", static: str = "static") -> str:
-    """The query UI: YASGUI pointed at our endpoint, with example queries."""
-    examples = json.dumps([{"name": n, "query": q} for n, q in EXAMPLES]).replace("</", "<\\/")
-    items = "".join(
-        f'<li><a href="#" data-example="{i}">{escape(name)}</a></li>' for i, (name, _) in enumerate(EXAMPLES)
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>inclusion-kg SPARQL endpoint</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="{static}/yasgui/yasgui.min.css">
-<style>{_STYLE}</style>
-</head><body>
-<h1>inclusion-kg SPARQL endpoint</h1>
-<p>SPARQL 1.1 over the regional support for Belgian employers who hire or keep a person with a
-disability. Point any SPARQL client at this address; read-only; no SERVICE.</p>
-<details open><summary>Example queries</summary><ul id="examples">{items}</ul></details>
-<div id="yasgui"></div>
-<noscript><form method="get" action="{endpoint}"><textarea name="query" rows="12" cols="80">{escape(EXAMPLES[0][1])}</textarea>
-<br><button>Run</button></form></noscript>
-<script src="{static}/yasgui/yasgui.min.js"></script>
-<script>
-const examples = {examples};
-const endpoint = new URL("{endpoint}", window.location.href).href;
-const yasgui = new Yasgui(document.getElementById("yasgui"), {{
-  requestConfig: {{ endpoint: endpoint, method: "POST" }},
-  copyEndpointOnNewTab: false, endpointCatalogueOptions: {{ getData: () => [] }},
-  persistenceId: null, populateFromUrl: true,
-}});
-const tab = yasgui.getTab();
-if (!tab.getQuery().trim() || tab.getQuery().includes("dbpedia")) tab.setQuery(examples[0].query);
-document.querySelectorAll("[data-example]").forEach((link) => link.addEventListener("click", (event) => {{
-  event.preventDefault();
-  const current = yasgui.getTab();
-  current.setQuery(examples[Number(link.dataset.example)].query);
-  current.query();
-}}));
-</script>
-</body></html>
-"""
+def examples(lang: str) -> list[dict[str, str]]:
+    """The example queries, named and filtered in the page's language."""
+    return [{"name": names.get(lang, names["en"]), "query": query.replace("{lang}", lang)}
+            for names, query in EXAMPLES]
+
+
+def ui_page(request) -> Response:
+    """The query UI in the site's layout: YASGUI (vendored in static/yasgui, works offline) pointed at this
+    endpoint, starting with an example query in the page's language."""
+    from inclusion_kg.publish.web import html_response, page_for  # the site's pages: layout, language
+
+    page = page_for(request)
+    listed = examples(page.lang)
+    return html_response(request, "sparql.html", page=page, examples=listed,
+                         examples_json=json.dumps(listed).replace("</", "<\\/"))
 
 
 def _cell(term: dict | None) -> str:

@@ -150,7 +150,7 @@ async def _answer(request: Request, pairs: list[tuple[str, str]]) -> Response:
 def _service_description(request: Request, fmt: str | None) -> Response:
     media_type = choose_media_type(request.headers.get("accept"), "DESCRIBE", fmt)
     if media_type == f.HTML:
-        return HTMLResponse(html.ui_page(endpoint="sparql", static="static"))
+        return html.ui_page(request)
     if media_type not in service_description.SD_FORMATS:
         media_type = f.TURTLE
     state = request.app.state
