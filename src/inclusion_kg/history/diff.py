@@ -8,6 +8,7 @@ and an addition.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 from rdflib.term import Node
 
 from inclusion_kg.history.log import new_graph
@@ -15,6 +16,9 @@ from inclusion_kg.history.release import compare
 from inclusion_kg.publish.view import label, local_name
 
 WORDS = {"created": "new", "deleted": "withdrawn"}
+# Names of common external properties (the ontology labels its own, ikg:minInclusive "minimum (inclusive)")
+PROPERTY_NAMES = {SKOS.prefLabel: "label", SKOS.altLabel: "other label", DCTERMS.title: "title",
+                  DCTERMS.description: "description", RDF.type: "type"}
 
 
 def value_text(graph: Graph, value: Node, lang: str) -> str:
@@ -41,7 +45,8 @@ def property_changes(before: Graph, after: Graph, resource: URIRef) -> list[dict
 
 
 def sentence(graph: Graph, name: str, prop: dict, lang: str) -> str:
-    what = label(graph, prop["property"], lang).text + (f" ({prop['language']})" if prop["language"] else "")
+    what = PROPERTY_NAMES.get(prop["property"]) or label(graph, prop["property"], lang).text
+    what += (f" ({prop['language']})" if prop["language"] else "")
     removed = [value_text(graph, v, lang) for v in prop["removed"]]
     added = [value_text(graph, v, lang) for v in prop["added"]]
     if removed and added:

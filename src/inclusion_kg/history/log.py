@@ -13,6 +13,7 @@ resource IRI (deletions: absent).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -100,6 +101,7 @@ class Version:
 @dataclass
 class ChangeLog:
     graph: Graph  # every release file, parsed together
+    digest: str = ""  # of the files' bytes: a store on disk is rebuilt when the log changes
     releases: list[Release] = field(default_factory=list)  # oldest first
     versions: list[Version] = field(default_factory=list)  # by release, then resource
 
@@ -197,4 +199,5 @@ def load_log(root: Path | None = None, validate: bool = True) -> ChangeLog:
             change = next(CHANGES[k] for k in graph.objects(member, RDF.type) if k in CHANGES)
             versions.append(Version(member, graph.value(member, DCTERMS.isVersionOf), release.version, change,
                                     graph.value(member, PROV.generatedAtTime)))
-    return ChangeLog(graph, releases, versions)
+    digest = hashlib.sha256(b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in files)).hexdigest()[:12]
+    return ChangeLog(graph, digest, releases, versions)
