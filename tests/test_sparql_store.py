@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from inclusion_kg.namespaces import DATASET
+from inclusion_kg.namespaces import DATASET, HISTORY
 from inclusion_kg.store import DataFileError, load_files
 
 import pyoxigraph
@@ -96,11 +96,13 @@ def test_extra_files_are_served_beside_our_graph(data_client, data_files):
 def test_the_files_are_stored_once_and_the_default_graph_is_a_set(data_client):
     health = data_client.get("/health").json()
     ours = health["graph_triples"]
-    assert health["triples"] == 2 * ours + FILE_DEFAULT_TRIPLES + FILE_NAMED_TRIPLES
+    log = count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{HISTORY}> {{ ?s ?p ?o }} }}")  # change log
+    assert log > 0
+    assert health["triples"] == 2 * ours + log + FILE_DEFAULT_TRIPLES + FILE_NAMED_TRIPLES
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert count(data_client, everything) == ours + FILE_DEFAULT_TRIPLES  # the overlapping triple once
     in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    assert count(data_client, in_graphs) == ours + FILE_NAMED_TRIPLES
+    assert count(data_client, in_graphs) == ours + log + FILE_NAMED_TRIPLES
     in_ours = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
     assert count(data_client, in_ours) == ours
 
@@ -120,7 +122,7 @@ def test_the_service_description_sizes_the_default_graph_and_each_named_graph(da
     for named in described.objects(None, SD.namedGraph):
         content = described.value(named, SD.graph)
         sizes[str(described.value(named, SD.name))] = described.value(content, VOID.triples).toPython()
-    assert sorted(sizes) == sorted([str(DATASET), f"{EX}g1", f"{EX}g2"])
+    assert sorted(sizes) == sorted([str(DATASET), str(HISTORY), f"{EX}g1", f"{EX}g2"])
     for name, triples in sizes.items():
         assert count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") == triples, name
 

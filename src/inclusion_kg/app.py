@@ -13,7 +13,9 @@ from fastapi_offline import FastAPIOffline
 from inclusion_kg import __version__
 from inclusion_kg.eligibility import install_answers
 from inclusion_kg.graph import data_files, data_version, load_graph, project_root
+from inclusion_kg.history import install_history, prepare_history
 from inclusion_kg.limits import install_limits
+from inclusion_kg.namespaces import HISTORY
 from inclusion_kg.publish import install_publication
 from inclusion_kg.remote.backend import build_remote
 from inclusion_kg.remote.location import is_remote
@@ -33,10 +35,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     graph = load_graph(root=settings.root)
     version = data_version(data_files(settings.root))
+    history = prepare_history(graph, version, settings.base_url, settings.root)  # the change log, validated
     if is_remote(settings.store):  # sparql+http(s)://...: an existing SPARQL store (remote/, docs/deploy.md)
         store, engine = build_remote(settings, version)
     else:
-        store = build_store(graph, settings.store, settings.data, source_version=version)
+        store = build_store(graph, settings.store, settings.data, source_version=version + history.log.digest,
+                            graphs_by_name={str(HISTORY): history.log.graph})  # the log: its own named graph
         engine = QueryEngine(
             store.spec,
             data_version=version + store.data_digest,
@@ -66,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.data_version = version
-    install_publication(app, graph, settings, version)  # /id/..., /ontology, /catalog, void, dumps, home
+    install_history(app, history)  # /feed, /id/.../history: before the publication's catch-all /id/{path}
+    install_publication(app, graph, settings, version, history=history)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
@@ -86,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "triples": store.quads,  # quads in the store: our graph twice (default + named graph) and --data
             "graph_triples": store.graph_triples,
             "data_version": version,
+            "release": history.release,  # the release the served data is (history/state.py)
             "version": __version__,
         }
         if (probe := getattr(engine, "store_status", None)) is not None:  # a remote store: is it answering?

@@ -1,4 +1,4 @@
-"""The `inclusion-kg` command: validate, serve, format, export, eligibility, publish."""
+"""The `inclusion-kg` command: validate, serve, format, export, eligibility, publish, release, diff."""
 
 from __future__ import annotations
 
@@ -153,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(answer)
     answer.add_argument("--no-validate", action="store_true", help="skip the SHACL check of the data (faster)")
     answer.set_defaults(func=cmd_eligibility)
+
+    from inclusion_kg.history import command as history
+
+    release = commands.add_parser("release", help="append the changes since the last release to the change log")
+    history.add_release_arguments(release)
+    release.set_defaults(func=history.run_release)
+    diff = commands.add_parser("diff", help="what changed between two releases (or 'current')")
+    history.add_diff_arguments(diff)
+    diff.set_defaults(func=history.run_diff)
     return parser
 
 

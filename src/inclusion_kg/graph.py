@@ -28,10 +28,14 @@ def project_root() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[2]
 
 
+HISTORY_FOLDER = Path("data") / "history"  # the change log: its own named graph, not the served graph
+
+
 def data_files(root: Path | None = None) -> list[Path]:
-    """The Turtle files of the served graph: the ontology and every data file, sorted."""
+    """The Turtle files of the served graph: the ontology and every data file, sorted (not the change log)."""
     root = root or project_root()
-    return sorted((root / "ontology").glob("*.ttl")) + sorted((root / "data").rglob("*.ttl"))
+    data = sorted(path for path in (root / "data").rglob("*.ttl") if not path.is_relative_to(root / HISTORY_FOLDER))
+    return sorted((root / "ontology").glob("*.ttl")) + data
 
 
 def shape_files(root: Path | None = None) -> list[Path]:

@@ -51,17 +51,23 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
 NUTS = Namespace("http://data.europa.eu/nuts/code/")
 EUCOUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+AS = Namespace("https://www.w3.org/ns/activitystreams#")  # as:Create, as:Update, as:Delete of version objects
+LDES = Namespace("https://w3id.org/ldes#")
+TREE = Namespace("https://w3id.org/tree#")
+HISTORY = ID["dataset/inclusion-kg/history"]  # the named graph of the change log at /sparql
 
 PREFIXES: dict[str, str] = {
     "ikg": str(IKG),
     "ikgsh": str(IKGSH),
     "adms": str(ADMS),
+    "as": str(AS),
     "cpsv": str(CPSV),
     "cv": str(CV),
     "dcat": str(DCAT),
     "dct": str(DCTERMS),
     "eli": str(ELI),
     "foaf": str(FOAF),
+    "ldes": str(LDES),
     "locn": str(LOCN),
     "nuts": str(NUTS),
     "org": str(ORG),
@@ -72,6 +78,7 @@ PREFIXES: dict[str, str] = {
     "sd": str(SD),
     "sh": str(SH),
     "skos": str(SKOS),
+    "tree": str(TREE),
     "vann": str(VANN),
     "vcard": str(VCARD),
     "void": str(VOID),

@@ -151,9 +151,11 @@ def _content_key(source: bytes, extra: tuple[Path, ...]) -> str:
 
 
 def build_store(
-    graph: Graph, location: str = "memory", extra: tuple[Path, ...] = (), source_version: str = ""
+    graph: Graph, location: str = "memory", extra: tuple[Path, ...] = (), source_version: str = "",
+    graphs_by_name: dict[str, Graph] | None = None,
 ) -> BuiltStore:
-    """Put `graph` (default graph and DATASET graph) and the `extra` files in an Oxigraph store.
+    """Put `graph` (default graph and DATASET graph), `graphs_by_name` (only in their named graph: the change
+    log) and the `extra` files in an Oxigraph store.
 
     On disk, the store is rebuilt only when its content would change (a marker file holds the content key:
     `source_version`, the hash of the source files, else the graph's N-Triples, and the extra files), so the
@@ -189,6 +191,9 @@ def build_store(
     load = store.bulk_load if bulk else store.load
     load(ours, format=ox.RdfFormat.N_TRIPLES)
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
+    for name, named in (graphs_by_name or {}).items():  # not in the default graph: queries of the data unchanged
+        triples = named.serialize(format="nt", encoding="utf-8")
+        load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)
     default_triples, named = graph_sizes(store)

@@ -202,6 +202,7 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator, cache_entries: int =
         body = bodies.get(etag)
         if body is None:
             answer = await evaluator.answer_async(inputs, query or evaluator.query_for(inputs))
+            answer["release"] = getattr(request.app.state, "release", None)  # the data release (history/)
             body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
             bodies.put(etag, body)
         return _response(body, etag)

@@ -13,10 +13,10 @@ from rdflib import Graph
 from inclusion_kg.publish.state import Publication, build_publication
 
 
-def install_publication(app: FastAPI, graph: Graph, settings, data_version: str) -> Publication:
+def install_publication(app: FastAPI, graph: Graph, settings, data_version: str, history=None) -> Publication:
     from inclusion_kg.publish import deref, site
 
-    publication = build_publication(graph, settings.base_url, data_version, root=settings.root)
+    publication = build_publication(graph, settings.base_url, data_version, root=settings.root, history=history)
     app.state.publication = publication
     app.include_router(deref.router)
     app.include_router(site.router)

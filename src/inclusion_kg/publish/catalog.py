@@ -32,6 +32,13 @@ SPARQL_SERVICE = URIRef(f"{DATASET}/service/sparql")
 VOID_DESCRIPTION = URIRef(BASE + ".well-known/void")
 EU_FILE_TYPES = {"ttl": "RDF_TURTLE", "nt": "RDF_N_TRIPLES", "jsonld": "JSON_LD", "nq": "RDF_N_QUADS"}
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
+LDES_SPEC = URIRef("https://w3id.org/ldes/specification")  # SEMIC Linked Data Event Streams 1.0
+FEED_SERVICE = URIRef(f"{DATASET}/service/feed")
+FEED_DISTRIBUTION = URIRef(f"{DATASET}/distribution/feed")
+# DCAT 3 versioning terms, not in rdflib's closed DCAT namespace
+HAS_VERSION, CURRENT_VERSION = URIRef(str(DCAT) + "hasVersion"), URIRef(str(DCAT) + "hasCurrentVersion")
+RELEASE_PREDICATES = (RDF.type, DCAT_VERSION, URIRef(str(DCAT) + "previousVersion"), DCTERMS.issued,
+                      DCTERMS.title, DCTERMS.description, URIRef("http://www.w3.org/ns/adms#versionNotes"))
 STATIC = Path(__file__).with_name("catalog.ttl")
 
 
@@ -113,9 +120,42 @@ def add_service(g: Graph, base_url: str) -> None:
     g.add((SPARQL_SERVICE, DCAT.theme, URIRef("http://publications.europa.eu/resource/authority/data-theme/SOCI")))
 
 
+def add_releases(g: Graph, log, base_url: str) -> None:
+    """The releases of the change log as DCAT 3 versions of the dataset, and the feed (LDES) as a
+    distribution served by a data service that conforms to the LDES specification."""
+    for release in log.releases:
+        g.add((DATASET, HAS_VERSION, release.iri))
+        for predicate in RELEASE_PREDICATES:  # not dct:hasPart: the version objects are in the feed
+            for value in log.graph.objects(release.iri, predicate):
+                g.add((release.iri, predicate, value))
+    if log.latest is not None:
+        g.add((DATASET, CURRENT_VERSION, log.latest.iri))
+    feed = public_url(base_url, "feed")
+    g.add((DATASET, DCAT.distribution, FEED_DISTRIBUTION))
+    g.add((FEED_DISTRIBUTION, RDF.type, DCAT.Distribution))
+    g.add((FEED_DISTRIBUTION, DCTERMS.title, Literal("inclusion-kg, change feed (Linked Data Event Stream)", lang="en")))
+    g.add((FEED_DISTRIBUTION, DCTERMS.description, Literal(
+        "Every release's version objects (created, updated, withdrawn), as an LDES 1.0 event stream.", lang="en")))
+    g.add((FEED_DISTRIBUTION, DCAT.accessURL, feed))
+    g.add((FEED_DISTRIBUTION, DCAT.accessService, FEED_SERVICE))
+    g.add((FEED_DISTRIBUTION, DCTERMS.conformsTo, LDES_SPEC))
+    g.add((FEED_DISTRIBUTION, DCTERMS.license, LICENCE))
+    g.add((FEED_DISTRIBUTION, DCAT.mediaType, IANA["text/turtle"]))
+    g.add((IANA["text/turtle"], RDF.type, DCTERMS.MediaType))
+    g.add((CATALOG, DCAT.service, FEED_SERVICE))
+    g.add((FEED_SERVICE, RDF.type, DCAT.DataService))
+    g.add((FEED_SERVICE, DCTERMS.title, Literal("inclusion-kg change feed (LDES)", lang="en")))
+    g.add((FEED_SERVICE, DCAT.endpointURL, feed))
+    g.add((FEED_SERVICE, DCAT.servesDataset, DATASET))
+    g.add((FEED_SERVICE, DCTERMS.conformsTo, LDES_SPEC))
+    g.add((LDES_SPEC, RDF.type, DCTERMS.Standard))
+    g.add((FEED_SERVICE, DCTERMS.license, LICENCE))
+
+
 def build_catalog(data: Graph, dumps: dict[str, Dump], base_url: str, version: str,
-                  modified: datetime.date) -> Graph:
-    """The DCAT-AP 3 catalogue of the dataset: the hand-written part plus what is computed."""
+                  modified: datetime.date, log=None, release: str | None = None) -> Graph:
+    """The DCAT-AP 3 catalogue of the dataset: the hand-written part plus what is computed; with the change
+    `log`, its releases and the feed, and `release` (history/state.py) as the dataset's dcat:version."""
     g = bind_prefixes(Graph(bind_namespaces="none"))
     g.bind("spdx", SPDX)
     g.parse(STATIC, format="turtle")
@@ -124,7 +164,7 @@ def build_catalog(data: Graph, dumps: dict[str, Dump], base_url: str, version: s
     g.add((CATALOG, FOAF.homepage, home := public_url(base_url, "")))
     g.add((home, RDF.type, FOAF.Document))
     g.add((DATASET, DCTERMS.modified, when))
-    g.add((DATASET, DCAT_VERSION, Literal(f"{__version__}+data.{version}")))
+    g.add((DATASET, DCAT_VERSION, Literal(release or f"{__version__}+data.{version}")))
     g.add((DATASET, DCAT.landingPage, home))
     g.add((DATASET, FOAF.page, docs := public_url(base_url, "ontology")))
     g.add((docs, RDF.type, FOAF.Document))
@@ -138,10 +178,12 @@ def build_catalog(data: Graph, dumps: dict[str, Dump], base_url: str, version: s
     for dump in dumps.values():
         g.add((DATASET, DCAT.distribution, add_distribution(g, dump, base_url, when)))
     add_service(g, base_url)
+    if log is not None:
+        add_releases(g, log, base_url)
     return g
 
 
-def build_void(data: Graph, dumps: dict[str, Dump], base_url: str) -> Graph:
+def build_void(data: Graph, dumps: dict[str, Dump], base_url: str, feed: bool = False) -> Graph:
     """VoID: size, classes, properties and vocabularies of the dataset, where to get it and query it."""
     g = bind_prefixes(Graph(bind_namespaces="none"))
     g.add((VOID_DESCRIPTION, RDF.type, VOID.DatasetDescription))
@@ -157,6 +199,10 @@ def build_void(data: Graph, dumps: dict[str, Dump], base_url: str) -> Graph:
     g.add((DATASET, VOID.sparqlEndpoint, public_url(base_url, "sparql")))
     for dump in dumps.values():
         g.add((DATASET, VOID.dataDump, public_url(base_url, f"dumps/{dump.filename}")))
+    if feed:  # VoID has no term for an event stream: the catalogue's feed distribution, and its URL
+        g.add((DATASET, DCAT.distribution, FEED_DISTRIBUTION))
+        g.add((FEED_DISTRIBUTION, DCAT.accessURL, public_url(base_url, "feed")))
+        g.add((FEED_DISTRIBUTION, DCTERMS.conformsTo, LDES_SPEC))
     g.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
     g.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
     g.add((DATASET, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")))

@@ -13,8 +13,12 @@ from inclusion_kg.publish.state import build_publication
 
 def export(out: Path, base_url: str | None = None, root: Path | None = None) -> list[Path]:
     """Validate the data, then write the dumps, the catalogue and VoID to `out`; the paths written."""
+    from inclusion_kg.history import prepare_history
+
     graph = load_graph(root=root)
-    publication = build_publication(graph, base_url, data_version(data_files(root)), root=root)
+    version = data_version(data_files(root))
+    history = prepare_history(graph, version, base_url, root)  # the releases, in the catalogue
+    publication = build_publication(graph, base_url, version, root=root, history=history)
     written = write_dumps(publication.dumps, out)
     for name, graph in (("catalog.ttl", publication.catalog), ("void.ttl", publication.void)):
         path = out / name

@@ -35,14 +35,15 @@ def normalise_base_url(base_url: str | None) -> str:
 
 
 def build_publication(data: Graph, base_url: str | None, data_version: str,
-                      root: Path | None = None, modified: datetime.date | None = None) -> Publication:
+                      root: Path | None = None, modified: datetime.date | None = None, history=None) -> Publication:
     root = root or project_root()
     base_url = normalise_base_url(base_url)
     context = jsonld_context()
     dumps = build_dumps(data, context)
     when = modified or data_modified(root, data_files(root))
-    catalog = build_catalog(data, dumps, base_url, data_version, when)
-    void = build_void(data, dumps, base_url)
+    log, release = (history.log, history.release) if history is not None else (None, None)
+    catalog = build_catalog(data, dumps, base_url, data_version, when, log=log, release=release)
+    void = build_void(data, dumps, base_url, feed=log is not None)
     metadata = bind_prefixes(Graph(bind_namespaces="none"))
     for triple in catalog:
         metadata.add(triple)
