@@ -95,6 +95,8 @@ def render(answer: dict, vocabulary: Vocabulary) -> str:
             payees = ", ".join(b["label"] for b in output["beneficiaries"])
             to = f" ({words['to']} {payees})" if payees else f" ({words['payee_not_stated']})"
             lines.append(f"  {words['gives']}: {output['label']}{to}")
+        if measure.get("quota_free"):
+            lines.append(f"  ** {measure['quota_free']['label']} ({measure['quota_free']['source']})")
         if measure.get("reason"):
             lines.append("  " + words["not_for_hire"].format(label=measure["reason"]["label"]))
         width = max((len(c["label"] or "") for c in measure["conditions"]), default=0)

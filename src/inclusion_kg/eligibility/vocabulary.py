@@ -76,6 +76,15 @@ SELECT ?measure ?output ?property ?object WHERE {
 }
 """
 
+# The brochure's "**" (ikg:notConditionalOnQuota true): the source declares the measure is not conditional
+# on the 3% quota; without it the source says nothing, which is not the same.
+QUOTA_QUERY = sparql_prologue("ikg", "dct", "rdfs") + """
+SELECT ?measure ?free ?source ?label WHERE {
+  ?measure ikg:notConditionalOnQuota ?free ; dct:source ?source .
+  OPTIONAL { ikg:notConditionalOnQuota rdfs:label ?label }
+}
+"""
+
 BENEFICIARY_QUERY = sparql_prologue("ikg", "skos") + """
 SELECT DISTINCT ?beneficiary ?label WHERE { [] ikg:beneficiary ?beneficiary . ?beneficiary skos:prefLabel ?label }
 """
@@ -121,6 +130,7 @@ class Vocabulary:
     statuses: dict[str, dict[str, str]] = field(default_factory=dict)  # "met" -> {lang: label}
     conditions: dict[str, dict] = field(default_factory=dict)  # IRI -> {"allowed": [...], "bounds": [...]}
     outputs: dict[str, dict[str, dict]] = field(default_factory=dict)  # measure -> output -> texts, beneficiaries
+    quota_free: dict[str, dict] = field(default_factory=dict)  # measure -> {"source": IRI, "label": {lang: ...}}
 
     def names(self) -> list[str]:
         return list(self.inputs)
@@ -151,6 +161,13 @@ class Vocabulary:
             }
             for output, texts in sorted(self.outputs.get(measure, {}).items())
         ]
+
+    def quota_free_statement(self, measure: str, lang: str) -> dict | None:
+        """The source's statement that the measure is not conditional on the quota, or None (it says nothing)."""
+        found = self.quota_free.get(measure)
+        if found is None:
+            return None
+        return {"label": pick(found["label"], lang, "not conditional on the employment quota"), "source": found["source"]}
 
     def concept_label(self, iri: str, lang: str) -> str:
         for spec in self.inputs.values():
@@ -210,7 +227,20 @@ def load_vocabulary(select: Select) -> Vocabulary:
         label, lang = _text(row, "label")
         statuses.setdefault(row["status"]["value"], {})[lang] = label
     return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards, statuses, _conditions(select),
-                      _outputs(select))  # fmt: skip
+                      _outputs(select), _quota_free(select))  # fmt: skip
+
+
+def _quota_free(select: Select) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for row in select(QUOTA_QUERY):
+        if row["free"]["value"] not in ("true", "1"):  # Virtuoso spells true as 1
+            continue
+        entry = found.setdefault(row["measure"]["value"], {"source": row["source"]["value"], "label": {}})
+        entry["source"] = min(entry["source"], row["source"]["value"])
+        label, lang = _text(row, "label")
+        if label:
+            entry["label"][lang] = label
+    return found
 
 
 def _outputs(select: Select) -> dict[str, dict[str, dict]]:
