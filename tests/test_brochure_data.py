@@ -59,6 +59,7 @@ def column(graph: Graph, query: str, **bindings) -> set:
 
 # ---------------------------------------------------------------------------------------- the matrix
 I, A, E = "internship", "adaptation-contract", "employment"
+D = "discovery-internship"  # the "Ontdekkingsstage" column of PHARE, Actiris and AVIQ
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ BROCHURE_MATRIX = [
     row("phare-mentoring-premie", "phare", "brussels", {E}, False, {"employer"}),
     row("phare-premie-sensibilisering-inclusie", "phare", "brussels", {A, E}, False, {"employer"}),
     row("phare-arbeidspost-aanpassingen", "phare", "brussels", {A, E}, False, {"employer", "employee"}),
-    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {I, A, E}, False, {"employee"}),
+    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {D, A, E}, False, {"employee"}),
     # Actiris: "Ontdekkingsstage" | "Contract voor beroepsmatige aanpassing" | "Werkcontract"
     row("actiris-premie-activa-brussels", "actiris", "brussels", {E}, False, {"employer"}),
     row("actiris-handicappremie", "actiris", "brussels", {E}, False, {"employer"}),
@@ -92,8 +93,8 @@ BROCHURE_MATRIX = [
     row("aviq-aanpassing-arbeidsomstandigheden", "aviq", "wallonia", {E}, True, {"employer"}),
     row("aviq-mentoring-premie", "aviq", "wallonia", {E}, False, {"employer"}),
     row("aviq-aanpassing-arbeidspost", "aviq", "wallonia", {A, E}, True, {"employer"}),
-    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {I, A, E}, False, {"employer", "employee"}),
-    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {I, A, E}, False, {"employee"}),
+    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {D, A, E}, False, {"employer", "employee"}),
+    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {D, A, E}, False, {"employee"}),
     row("aviq-sensibilisering-handicap", "aviq", "wallonia", None, True, {"association"}),
     # German-speaking Community: "in het kader van een stage- of arbeidscontract"
     row("dsl-redelijke-aanpassingen", "dsl", "german-speaking-community", {I, E}, False, {"employer", "employee"}),
@@ -204,7 +205,7 @@ def test_aviq_integratiepremie_inactivity_and_wage_share(graph):
     c = iri("condition", "aviq-integratiepremie-inactivity")
     assert graph.value(c, CV.constrains) == IKG.monthsInactive
     months = graph.value(c, IKG.minExclusive)
-    assert months.datatype == rdfns.XSD.integer and months.toPython() == 6
+    assert months.datatype == rdfns.XSD.decimal and months.toPython() == 6  # "langer dan zes maanden"; months are decimals
     assert (iri("measure", "aviq-integratiepremie"), CV.holdsRequirement, c) in graph
     share = graph.value(iri("output", "aviq-integratiepremie"), IKG.wageCostShare)
     assert share.datatype == rdfns.XSD.decimal and share == Literal("0.25", datatype=rdfns.XSD.decimal)
