@@ -59,6 +59,7 @@ def column(graph: Graph, query: str, **bindings) -> set:
 
 # ---------------------------------------------------------------------------------------- the matrix
 I, A, E = "internship", "adaptation-contract", "employment"
+D = "discovery-internship"  # the "Ontdekkingsstage" column of PHARE, Actiris and AVIQ
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ BROCHURE_MATRIX = [
     # "Verbeteringen aan eigendommen worden aangeboden aan de werkgever, maar verplaatsbare apparatuur wordt
     # rechtstreeks aan de werknemer aangeboden."
     row("phare-arbeidspost-aanpassingen", "phare", "brussels", {A, E}, "**", {"employer", "employee"}),
-    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {I, A, E}, "**", {"employee"}),  # "Betaling aan werknemer"
+    row("phare-tussenkomst-verplaatsingskosten", "phare", "brussels", {D, A, E}, "**", {"employee"}),  # "Betaling aan werknemer"
     # Actiris: "Ontdekkingsstage" | "Contract voor beroepsmatige aanpassing" | "Werkcontract"
     row("actiris-premie-activa-brussels", "actiris", "brussels", {E}, "**"),
     row("actiris-handicappremie", "actiris", "brussels", {E}, "**"),
@@ -95,9 +96,9 @@ BROCHURE_MATRIX = [
     row("aviq-aanpassing-arbeidsomstandigheden", "aviq", "wallonia", {E}, "*"),
     row("aviq-mentoring-premie", "aviq", "wallonia", {E}, "**"),
     row("aviq-aanpassing-arbeidspost", "aviq", "wallonia", {A, E}, "*"),
-    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {I, A, E}, "**"),
+    row("aviq-ondersteuning-op-het-werk", "aviq", "wallonia", {D, A, E}, "**"),
     # "Betaling aan de werknemer in geval van individueel vervoer"
-    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {I, A, E}, "**", {"employee"}),
+    row("aviq-tussenkomst-verplaatsingskosten", "aviq", "wallonia", {D, A, E}, "**", {"employee"}),
     row("aviq-sensibilisering-handicap", "aviq", "wallonia", None, "*"),
     # German-speaking Community: "in het kader van een stage- of arbeidscontract"; no quota mark at all
     row("dsl-redelijke-aanpassingen", "dsl", "german-speaking-community", {I, E}, ""),
@@ -211,7 +212,7 @@ def test_aviq_integratiepremie_inactivity_and_wage_share(graph):
     c = iri("condition", "aviq-integratiepremie-inactivity")
     assert graph.value(c, CV.constrains) == IKG.monthsInactive
     months = graph.value(c, IKG.minExclusive)
-    assert months.datatype == rdfns.XSD.integer and months.toPython() == 6
+    assert months.datatype == rdfns.XSD.decimal and months.toPython() == 6  # "langer dan zes maanden"; months are decimals
     assert (iri("measure", "aviq-integratiepremie"), CV.holdsRequirement, c) in graph
     share = graph.value(iri("output", "aviq-integratiepremie"), IKG.wageCostShare)
     assert share.datatype == rdfns.XSD.decimal and share == Literal("0.25", datatype=rdfns.XSD.decimal)

@@ -94,6 +94,7 @@ def measures_from_rows(rows: list[Row], vocabulary: Vocabulary, lang: str) -> li
                 "independent_of_hiring": independent,
                 "reason": _independence_reason(vocabulary, lang) if independent else None,
                 "gives": vocabulary.gives(iri, lang),
+                "quota_free": vocabulary.quota_free_statement(iri, lang),
                 "conditions": [],
                 "missing": [],
                 "sources": sorted((_value(row, "sources") or "").split()),

@@ -78,6 +78,11 @@ class Reason(_Model):
     explanation: str
 
 
+class QuotaFree(_Model):
+    label: str = Field(description="The statement, in the answer's language")
+    source: str = Field(description="The source that declares it")
+
+
 class Measure(_Model):
     measure: str = Field(description="The measure's IRI")
     label: str
@@ -88,6 +93,11 @@ class Measure(_Model):
     independent_of_hiring: bool
     reason: Reason | None = Field(description="Why a measure independent of hiring is not offered for a hire")
     gives: list[Output]
+    quota_free: QuotaFree | None = Field(
+        default=None,
+        description="The source declares the measure is not conditional on the 3% quota (the brochure's **); "
+        "null: the source says nothing about it (not the same as quota-free)",
+    )
     conditions: list[Condition]
     missing: list[str] = Field(description="The inputs whose absence (or too broad a value) keeps it undetermined")
     sources: list[str]
@@ -101,6 +111,7 @@ class Summary(BaseModel):
 
 
 class EligibilityAnswer(_Model):
+    release: str | None = Field(default=None, description="The data release answered on, when known")
     inputs: dict[str, Any] = Field(description="The inputs as understood: IRIs, numbers, booleans, date, lang")
     summary: Summary = Field(description="How many measures have each status")
     measures: list[Measure]

@@ -16,7 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "which": "which kind of {concept}? One of: {options}",
         "not_covered": "the source does not cover {concept} for this measure: ask the agency",
         "not_for_hire": "not offered for a hire: {label}", "sources": "sources", "gives": "gives",
-        "to": "to", "payee_not_stated": "who is paid is not stated in the source", "true": "yes", "false": "no", "region": "region",
+        "to": "to", "payee_not_stated": "who is paid is not stated in the source", "true": "yes", "false": "no", "region": "region", "since": "since",
     },
     "nl": {
         "support": "Steun op {date} voor: {given}", "expected": "verwacht", "given": "gegeven",
@@ -24,7 +24,7 @@ WORDS: dict[str, dict[str, str]] = {
         "which": "welk soort {concept}? Een van: {options}",
         "not_covered": "de bron dekt {concept} niet voor deze maatregel: vraag het aan de dienst",
         "not_for_hire": "niet aangeboden bij een aanwerving: {label}", "sources": "bronnen", "gives": "geeft",
-        "to": "aan", "payee_not_stated": "wie betaald wordt, staat niet in de bron", "true": "ja", "false": "nee", "region": "regio",
+        "to": "aan", "payee_not_stated": "wie betaald wordt, staat niet in de bron", "true": "ja", "false": "nee", "region": "regio", "since": "sinds",
     },
     "fr": {
         "support": "Aides au {date} pour : {given}", "expected": "attendu", "given": "donné",
@@ -33,7 +33,7 @@ WORDS: dict[str, dict[str, str]] = {
         "which": "quel type de {concept} ? L'un de : {options}",
         "not_covered": "la source ne couvre pas {concept} pour cette mesure : renseignez-vous auprès de l'organisme",
         "not_for_hire": "non proposé pour un engagement : {label}", "sources": "sources", "gives": "donne",
-        "to": "à", "payee_not_stated": "la source ne dit pas qui est payé", "true": "oui", "false": "non", "region": "région",
+        "to": "à", "payee_not_stated": "la source ne dit pas qui est payé", "true": "oui", "false": "non", "region": "région", "since": "depuis",
     },
     "de": {
         "support": "Unterstützung am {date} für: {given}", "expected": "erwartet", "given": "angegeben",
@@ -41,7 +41,7 @@ WORDS: dict[str, dict[str, str]] = {
         "which": "welche Art von {concept}? Eine von: {options}",
         "not_covered": "die Quelle deckt {concept} für diese Maßnahme nicht ab: fragen Sie die Dienststelle",
         "not_for_hire": "nicht für eine Einstellung angeboten: {label}", "sources": "Quellen", "gives": "gewährt",
-        "to": "an", "payee_not_stated": "wer bezahlt wird, steht nicht in der Quelle", "true": "ja", "false": "nein", "region": "Region",
+        "to": "an", "payee_not_stated": "wer bezahlt wird, steht nicht in der Quelle", "true": "ja", "false": "nein", "region": "Region", "since": "seit",
     },
 }  # fmt: skip
 
@@ -82,6 +82,7 @@ def render(answer: dict, vocabulary: Vocabulary) -> str:
     lang = inputs["lang"]
     words = WORDS.get(lang, WORDS["en"])
     titles = {name: spec.title(lang) for name, spec in vocabulary.inputs.items()} | {REGION: words["region"]}
+    titles |= {since: f"{titles[name]} ({words['since']})" for since, name in vocabulary.date_inputs().items()}
     given = ", ".join(f"{titles.get(name, name)}={_given(value, vocabulary, name, words, lang)}"
                       for name, value in inputs.items() if name not in ("date", "lang"))  # fmt: skip
     lines = [words["support"].format(date=inputs["date"], given=given), ""]
@@ -95,6 +96,8 @@ def render(answer: dict, vocabulary: Vocabulary) -> str:
             payees = ", ".join(b["label"] for b in output["beneficiaries"])
             to = f" ({words['to']} {payees})" if payees else f" ({words['payee_not_stated']})"
             lines.append(f"  {words['gives']}: {output['label']}{to}")
+        if measure.get("quota_free"):
+            lines.append(f"  ** {measure['quota_free']['label']} ({measure['quota_free']['source']})")
         if measure.get("reason"):
             lines.append("  " + words["not_for_hire"].format(label=measure["reason"]["label"]))
         width = max((len(c["label"] or "") for c in measure["conditions"]), default=0)

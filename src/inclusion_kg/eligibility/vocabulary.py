@@ -4,8 +4,8 @@ Each input is an information concept with `ikg:inputName`: its `ikg:valueScheme`
 accepts (by slug, `dct:identifier`, or IRI), its `ikg:valueDatatype` the literal type, `ikg:minimumValue` and
 `ikg:maximumValue` the range it accepts, `skos:scopeNote` how to give it, `ikg:dateInputName` a second input
 that gives it as a date. The region input accepts the regions measures are offered in (`dct:spatial`). The
-statuses and their labels come from scheme:eligibility-status; the conditions' allowed values and bounds,
-and the labels of guards, are read here too (the answer shows them; the query, kept short, does not).
+statuses and their labels come from scheme:eligibility-status; the labels of guards are read here too, and
+the facts of measures and conditions the answer shows (`facts.py`; the query, kept short, does not).
 Nothing about a particular measure, agency, region or code is written in Python.
 """
 
@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from inclusion_kg.eligibility import facts
+
 from inclusion_kg.named_queries.binding import slug_of
 from inclusion_kg.named_queries.results import Select
 from inclusion_kg.namespaces import IKG, SKOS, sparql_prologue
@@ -21,9 +23,6 @@ from inclusion_kg.publish.i18n import LANGUAGES
 
 REGION = "region"  # the one input that is not an information concept: the employee's domicile region
 STATUS_SCHEME = "https://w3id.org/inclusion-kg/id/scheme/eligibility-status"
-BOUND_KINDS = {str(IKG.minInclusive): "min-inclusive", str(IKG.minExclusive): "min-exclusive",
-               str(IKG.maxInclusive): "max-inclusive"}  # fmt: skip
-
 INPUT_QUERY = sparql_prologue("ikg", "skos") + """
 SELECT ?input ?property ?object WHERE {
   ?concept ikg:inputName ?input ; ?property ?object .
@@ -59,27 +58,6 @@ SELECT DISTINCT ?guard ?label WHERE { [] ikg:appliesOnlyIf ?guard . ?guard skos:
 STATUS_QUERY = sparql_prologue("dct", "skos") + f"""
 SELECT ?status ?label WHERE {{ ?concept skos:inScheme <{STATUS_SCHEME}> ; dct:identifier ?status ; skos:prefLabel ?label }}
 """
-
-CONDITION_QUERY = sparql_prologue("ikg", "cv") + """
-SELECT ?condition ?kind ?value WHERE {
-  ?condition a cv:Constraint ; ?kind ?value .
-  FILTER(?kind IN (ikg:allowedValue, ikg:minInclusive, ikg:minExclusive, ikg:maxInclusive))
-}
-"""
-
-
-OUTPUT_QUERY = sparql_prologue("ikg", "cpsv", "dct", "skos") + """
-SELECT ?measure ?output ?property ?object WHERE {
-  ?measure a ikg:SupportMeasure ; cpsv:produces ?output .
-  { ?output ?property ?object FILTER(?property IN (skos:prefLabel, dct:description)) }
-  UNION { ?output ikg:beneficiary ?object BIND(ikg:beneficiary AS ?property) }
-}
-"""
-
-BENEFICIARY_QUERY = sparql_prologue("ikg", "skos") + """
-SELECT DISTINCT ?beneficiary ?label WHERE { [] ikg:beneficiary ?beneficiary . ?beneficiary skos:prefLabel ?label }
-"""
-
 
 def pick(labels: dict[str, str], lang: str, fallback: str = "") -> str:
     """The text in `lang`, else English, else any."""
@@ -121,6 +99,7 @@ class Vocabulary:
     statuses: dict[str, dict[str, str]] = field(default_factory=dict)  # "met" -> {lang: label}
     conditions: dict[str, dict] = field(default_factory=dict)  # IRI -> {"allowed": [...], "bounds": [...]}
     outputs: dict[str, dict[str, dict]] = field(default_factory=dict)  # measure -> output -> texts, beneficiaries
+    quota_free: dict[str, dict] = field(default_factory=dict)  # measure -> {"source": IRI, "label": {lang: ...}}
 
     def names(self) -> list[str]:
         return list(self.inputs)
@@ -151,6 +130,13 @@ class Vocabulary:
             }
             for output, texts in sorted(self.outputs.get(measure, {}).items())
         ]
+
+    def quota_free_statement(self, measure: str, lang: str) -> dict | None:
+        """The source's statement that the measure is not conditional on the quota, or None (it says nothing)."""
+        found = self.quota_free.get(measure)
+        if found is None:
+            return None
+        return {"label": pick(found["label"], lang, "not conditional on the employment quota"), "source": found["source"]}
 
     def concept_label(self, iri: str, lang: str) -> str:
         for spec in self.inputs.values():
@@ -209,42 +195,8 @@ def load_vocabulary(select: Select) -> Vocabulary:
     for row in select(STATUS_QUERY):
         label, lang = _text(row, "label")
         statuses.setdefault(row["status"]["value"], {})[lang] = label
-    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards, statuses, _conditions(select),
-                      _outputs(select))  # fmt: skip
-
-
-def _outputs(select: Select) -> dict[str, dict[str, dict]]:
-    outputs: dict[str, dict[str, dict]] = {}
-    for row in select(OUTPUT_QUERY):
-        texts = outputs.setdefault(row["measure"]["value"], {}).setdefault(
-            row["output"]["value"], {"label": {}, "description": {}, "beneficiaries": {}})
-        prop, (text, lang) = row["property"]["value"], _text(row, "object")
-        if prop == str(IKG.beneficiary):
-            texts["beneficiaries"].setdefault(text, {})
-        else:
-            texts["label" if prop == str(SKOS.prefLabel) else "description"][lang] = text
-    for row in select(BENEFICIARY_QUERY):
-        for texts_by_output in outputs.values():
-            for texts in texts_by_output.values():
-                if row["beneficiary"]["value"] in texts["beneficiaries"]:
-                    label, lang = _text(row, "label")
-                    texts["beneficiaries"][row["beneficiary"]["value"]][lang] = label
-    return outputs
-
-
-def _conditions(select: Select) -> dict[str, dict]:
-    conditions: dict[str, dict] = {}
-    for row in select(CONDITION_QUERY):
-        entry = conditions.setdefault(row["condition"]["value"], {"allowed": [], "bounds": []})
-        kind, value = row["kind"]["value"], row["value"]
-        if kind in BOUND_KINDS:
-            entry["bounds"].append({"kind": BOUND_KINDS[kind], "value": float(Decimal(value["value"]))})
-        elif value["type"] == "uri":
-            entry["allowed"].append(value["value"])
-    for entry in conditions.values():
-        entry["allowed"].sort()
-        entry["bounds"].sort(key=lambda b: (b["kind"], b["value"]))
-    return conditions
+    return Vocabulary({n: inputs[n] for n in order if n in inputs}, term, guards, statuses,
+                      facts.conditions(select), facts.outputs(select), facts.quota_free(select))  # fmt: skip
 
 
 __all__ = ["LANGUAGES", "REGION", "Input", "Vocabulary", "load_vocabulary", "pick"]
