@@ -191,7 +191,8 @@ def test_eligibility_flow_bookmark_and_no_javascript(browser, site, lang):
             assert "=&" not in url and not url.split("#")[0].endswith("=")
         assert f"employment_rate_percent={answers['employment_rate_percent'].replace(',', '%2C')}" in url
         answer = page.request.get(f"{site}/eligibility", params={**api, "lang": lang}).json()
-        counts = {s: sum(m["status"] == s for m in answer["measures"]) for s in ("eligible", "undetermined", "not-eligible")}
+        counts = {s: sum(m["status"] == s for m in answer["measures"])
+                  for s in ("eligible", "undetermined", "not-eligible")}
         headline = page.locator("#result ul.headline li").all_inner_texts()
         assert [int(h.split()[0]) for h in headline] == list(counts.values())
         assert shown in page.locator("#result").inner_text()
