@@ -86,9 +86,10 @@ class Reader:
             return self.name(str(value))
         return str(value)
 
-    def field_label(self, input_name: str) -> str:
+    def field_label(self, input_name: str, answered: str | None = None) -> str:
+        """The label of the form's field for an input; else the answer's `input_label`, else its name."""
         f = self.fields.get(input_name)
-        return f.label.text.removesuffix(" (%)") if f is not None else input_name
+        return f.label.text.removesuffix(" (%)") if f is not None else answered or input_name
 
     def expected(self, c: dict) -> str:
         """What a condition requires, in words: "employment; or internship", "at least 3 %"."""
@@ -153,14 +154,14 @@ def to_decide(reader: Reader, m: dict) -> list[tuple[str, str]]:
             continue
         seen.add(name)
         anchor = "f-" + (reader.fields[name].name if name in reader.fields else name)
-        if c.get("options"):
+        field_label = reader.field_label(name, c.get("input_label"))
+        if c.get("options"):  # the answer is broader than the rule: which narrower kind is it?
             options = ", ".join(o["label"] for o in c["options"])
-            questions.append((reader.t("which_kind").format(field=reader.field_label(name).lower(),
-                                                            options=options), anchor))
+            questions.append((reader.t("which_kind").format(field=field_label.lower(), options=options), anchor))
         else:
             expected = reader.expected(c)
-            questions.append((reader.field_label(name) + (f" ({reader.t('required')}{reader.t('colon')}{expected})" if expected
-                                                           else ""), anchor))
+            required = f" ({reader.t('required')}{reader.t('colon')}{expected})" if expected else ""
+            questions.append((field_label + required, anchor))
     for name in m.get("missing", []):  # inputs a guard needs, which no condition names
         if name not in seen:
             seen.add(name)

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from inclusion_kg.namespaces import DATASET, bind_prefixes
@@ -47,12 +47,10 @@ def sorted_lines(text: str) -> bytes:
 
 def render(graph: Graph, fmt: RdfFormat, context: dict | None = None) -> bytes:
     """One dump: `graph` already canonical. N-Quads puts the triples in the named graph of the dataset IRI."""
-    if fmt is NQUADS:
-        quads = Dataset()
-        named = quads.graph(URIRef(str(DATASET)))
-        for triple in graph:
-            named.add(triple)
-        return sorted_lines(quads.serialize(format="nquads"))
+    if fmt is NQUADS:  # N-Triples lines with the graph's name: rdflib's N-Quads writer calls deprecated APIs
+        name = URIRef(str(DATASET)).n3()
+        lines = graph.serialize(format="nt").splitlines()
+        return sorted_lines("\n".join(f"{line.removesuffix(' .')} {name} ." for line in lines if line.strip()))
     if fmt is NTRIPLES:
         return sorted_lines(graph.serialize(format="nt"))
     if fmt is TURTLE:

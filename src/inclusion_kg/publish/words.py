@@ -34,6 +34,7 @@ ELIGIBILITY_WORDS: dict[str, dict[str, str]] = {
         "fr": "{field} : cette valeur n'est pas acceptée ({value}). {accepted}",
         "de": "{field}: dieser Wert wird nicht akzeptiert ({value}). {accepted}",
         "en": "{field}: this value is not accepted ({value}). {accepted}"},
+    "choose": {"nl": "— kies —", "fr": "— choisir —", "de": "— auswählen —", "en": "— choose —"},
     "your_question": {"nl": "Uw vraag", "fr": "Votre question", "de": "Ihre Frage", "en": "Your question"},
     "change_answers": {"nl": "Antwoorden wijzigen", "fr": "Modifier les réponses", "de": "Antworten ändern",
                        "en": "Change the answers"},
