@@ -43,7 +43,7 @@ def feed_response(request: Request, page: FeedPage | None) -> Response:
                         headers={"Vary": "Accept"})
     body = feed.body(page, fmt)
     cache = IMMUTABLE if page is not None and not feed.is_newest(page) else SHORT
-    headers = {"ETag": body.etag, "Vary": "Accept", "Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
+    headers = {"ETag": body.etag, "Vary": "Accept", "Cache-Control": cache}
     if body.etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(body.content, media_type=content_type(fmt), headers=headers)
