@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from history_edits import (
@@ -136,3 +136,19 @@ def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     assert code == 1
     assert str(RELABELLED) in err
     assert not (root / "data/history/2026.03.ttl").exists()
+
+
+def test_a_log_that_does_not_conform_is_refused(capsys, tmp_path):
+    from inclusion_kg.app import create_app
+    from inclusion_kg.history.log import LogError
+    from inclusion_kg.settings import Settings
+
+    root = copy_project(tmp_path)
+    rewrite(root / "data/history/2025.10.ttl",
+            lambda graph: graph.remove((None, URIRef("http://www.w3.org/ns/adms#versionNotes"), None)))
+    code, out, _ = run(capsys, root, "validate")
+    assert code == 1 and "release notes" in out
+    code, _, err = run(capsys, root, "release", *SECOND)
+    assert code == 1 and "release notes" in err
+    with pytest.raises(LogError):
+        create_app(Settings(root=root))
