@@ -227,3 +227,24 @@ def test_the_catalogue_after_a_second_release(second_client):
     assert {(r["resource"]["value"], r["change"]["value"]) for r in rows} >= {
         (str(WITHDRAWN), "deleted"), (str(QUOTA), "updated"), (str(ADDED), "created"), (str(RELABELLED), "updated")}
     assert {r["release"]["value"] for r in rows} == {"2026.03"}
+
+
+def test_the_bytes_are_the_same_in_every_process(client):
+    """A page's bytes (and so its ETag) do not depend on the process: blank nodes and order are canonical."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = ("import hashlib; from inclusion_kg.graph import load_graph; from inclusion_kg.history import "
+              "prepare_history; from inclusion_kg.publish.formats import TURTLE, NQUADS, JSONLD; "
+              "f = prepare_history(load_graph(validate=False), 'x', None).feed; "
+              "print(' '.join(hashlib.sha256(f.body(f.pages[0], m).content).hexdigest() for m in (TURTLE, NQUADS, JSONLD)))")
+    path = "/" + page_paths(turtle(client, "/feed"))[0]
+    served = " ".join(hashlib.sha256(client.get(path, headers={"Accept": a}).content).hexdigest()
+                      for a in ("text/turtle", "application/n-quads", "application/ld+json"))
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout.strip() == served

@@ -72,7 +72,7 @@ def feed_root(request: Request) -> Response:
 
 @router.get("/feed/{version}/{number}", summary="A page of the event stream: a release's version objects")
 def feed_page(version: str, number: str, request: Request) -> Response:
-    page = history(request).feed.page(version, int(number)) if number.isdigit() else None
+    page = history(request).feed.page(version, int(number)) if number.isascii() and number.isdigit() else None
     if page is None:
         releases = ", ".join(history(request).log.names()) or "none"
         return not_found(request, f"{request.url.path} (no such page of the feed; releases: {releases}; "
