@@ -65,3 +65,19 @@ def next_edition(root: Path) -> None:
     for path in sorted((root / "data").rglob("*.ttl")):  # what pointed to the withdrawn measure elsewhere
         if path != phare and "history" not in path.parts and any(str(n) in path.read_text() for n in gone):
             rewrite(path, lambda graph: [graph.remove((None, None, node)) for node in gone])
+
+
+SECOND = ["2026.03", "--time", "2027-03-01T09:00:00Z", "--follows", "source:brochure-2025",
+          "--notes-nl", "Tweede editie.", "--notes-fr", "Deuxième édition.", "--notes-de", "Zweite Ausgabe.",
+          "--notes-en", "Second edition."]
+
+
+def second_release(target: Path) -> Path:
+    """A copy of the project with the next edition's changes and its release 2026.03 written."""
+    from inclusion_kg.cli import main
+
+    root = copy_project(target)
+    next_edition(root)
+    if main(["--root", str(root), "release", *SECOND]) != 0:
+        raise RuntimeError("the second release failed")
+    return root

@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from history_edits import (
-    ADDED, NEW_LABEL, OLD_LABEL, QUOTA, RELABELLED, WITHDRAWN, WITHDRAWN_PARTS, copy_project, next_edition, rewrite,
+    ADDED, NEW_LABEL, OLD_LABEL, QUOTA, RELABELLED, SECOND, WITHDRAWN, WITHDRAWN_PARTS, copy_project, next_edition,
+    rewrite, second_release,
 )
 from inclusion_kg.cli import main
 from inclusion_kg.graph import load_graph
@@ -21,11 +22,6 @@ from inclusion_kg.history.release import descriptions, fingerprint
 from inclusion_kg.namespaces import AS, IKG, SKOS
 
 ROOT = Path(__file__).resolve().parents[1]
-SECOND = ["2026.03", "--time", "2027-03-01T09:00:00Z", "--follows", "source:brochure-2025",
-          "--notes-nl", "Tweede editie.", "--notes-fr", "Deuxième édition.", "--notes-de", "Zweite Ausgabe.",
-          "--notes-en", "Second edition."]
-
-
 def run(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
     code = main(["--root", str(root), *argv])
     out = capsys.readouterr()
@@ -34,11 +30,7 @@ def run(capsys, root: Path, *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory) -> Path:
-    """A copy of the project with the next edition's changes and its release 2026.03 written."""
-    root = copy_project(tmp_path_factory.mktemp("second-release"))
-    next_edition(root)
-    assert main(["--root", str(root), "release", *SECOND]) == 0
-    return root
+    return second_release(tmp_path_factory.mktemp("second-release"))
 
 
 def test_the_first_release_is_the_committed_data():
@@ -144,3 +136,19 @@ def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     assert code == 1
     assert str(RELABELLED) in err
     assert not (root / "data/history/2026.03.ttl").exists()
+
+
+def test_a_log_that_does_not_conform_is_refused(capsys, tmp_path):
+    from inclusion_kg.app import create_app
+    from inclusion_kg.history.log import LogError
+    from inclusion_kg.settings import Settings
+
+    root = copy_project(tmp_path)
+    rewrite(root / "data/history/2025.10.ttl",
+            lambda graph: graph.remove((None, URIRef("http://www.w3.org/ns/adms#versionNotes"), None)))
+    code, out, _ = run(capsys, root, "validate")
+    assert code == 1 and "release notes" in out
+    code, _, err = run(capsys, root, "release", *SECOND)
+    assert code == 1 and "release notes" in err
+    with pytest.raises(LogError):
+        create_app(Settings(root=root))

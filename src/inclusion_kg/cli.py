@@ -30,6 +30,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"{len(data)} triples checked against {len(shape_files(root))} shape file(s)"
         f" and {len(check_queries(root))} check queries."
     )
+    from inclusion_kg.history.log import LogError, load_log
+
+    try:  # the change log (data/history/), against shapes/history.ttl
+        log = load_log(root)
+    except (LogError, DataParseError) as error:
+        print(error)
+        return 1
+    print(f"The change log conforms: {len(log.releases)} release(s), {len(log.versions)} version objects.")
     return 0 if report.conforms else 1
 
 

@@ -183,7 +183,7 @@ def load_log(root: Path | None = None, validate: bool = True) -> ChangeLog:
         if (release_iri(path.stem), RDF.type, DCAT.Dataset) not in graph:
             raise LogError(f"{path}: the file of release {path.stem} does not describe {release_iri(path.stem)}")
     releases = []
-    for node in graph.subjects(ADMS.versionNotes, None, unique=True):
+    for node in graph.subjects(DCAT3.version, None, unique=True):
         version = str(graph.value(node, DCAT3.version))
         releases.append(Release(
             version=version,

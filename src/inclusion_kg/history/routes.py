@@ -43,7 +43,7 @@ def feed_response(request: Request, page: FeedPage | None) -> Response:
                         headers={"Vary": "Accept"})
     body = feed.body(page, fmt)
     cache = IMMUTABLE if page is not None and not feed.is_newest(page) else SHORT
-    headers = {"ETag": body.etag, "Vary": "Accept", "Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
+    headers = {"ETag": body.etag, "Vary": "Accept", "Cache-Control": cache}
     if body.etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(body.content, media_type=content_type(fmt), headers=headers)
@@ -72,7 +72,7 @@ def feed_root(request: Request) -> Response:
 
 @router.get("/feed/{version}/{number}", summary="A page of the event stream: a release's version objects")
 def feed_page(version: str, number: str, request: Request) -> Response:
-    page = history(request).feed.page(version, int(number)) if number.isdigit() else None
+    page = history(request).feed.page(version, int(number)) if number.isascii() and number.isdigit() else None
     if page is None:
         releases = ", ".join(history(request).log.names()) or "none"
         return not_found(request, f"{request.url.path} (no such page of the feed; releases: {releases}; "
