@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
 from inclusion_kg.namespaces import CV, IKG
+from inclusion_kg.publish.i18n import pick
 from inclusion_kg.publish.resource import rule_text
 from inclusion_kg.publish.view import Link, Page, Text, description, label, link
 
@@ -160,8 +161,9 @@ def form_fields(graph: Graph, page: Page) -> list[Field]:
             fields.append(Field(name, text, "boolean"))
         else:
             integer = datatype == XSD.integer
+            note = pick(graph, concept, [SKOS.scopeNote], page.lang)  # how to give it, from the ontology
             fields.append(Field(name, text, "number", step="1" if integer else "0.001",
-                                hint="" if integer else page.t("rate_hint")))
+                                hint=str(note) if note is not None else ""))
     return sorted(fields, key=lambda f: (f.kind != "select", f.kind == "boolean", f.label.text.lower()))
 
 
