@@ -1,6 +1,6 @@
 """Adding an input is a change to the ontology and the data, with no Python change: in a temporary copy of
-the project, a fictitious information concept (a literal input and a concept input) and a fictitious
-measure's conditions on them are added; `inclusion-kg eligibility --write-query` regenerates the query's
+the project, a fictitious information concept (a literal input) and a fictitious measure's condition on it
+are added, and a fictitious hierarchy on the employer's concepts; `inclusion-kg eligibility --write-query` regenerates the query's
 input lines, and the CLI and GET /eligibility then take the new inputs, check their range and answer by them.
 Nothing here is written to the project's own data."""
 
@@ -54,6 +54,24 @@ ikg:weeklyHours a cv:InformationConcept ;
     cv:isDerivedFrom <https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq> ;
     cv:constrains ikg:weeklyHours ;
     ikg:minInclusive 19.0 .
+
+# A hierarchy on another concept input (employer): a fictitious kind broader than two of Actiris's kinds,
+# and one narrower than the education institution.
+<https://w3id.org/inclusion-kg/id/organisation-type/test-local-authority> a skos:Concept ;
+    dct:identifier "test-local-authority" ;
+    dct:source <https://w3id.org/inclusion-kg/id/source/brochure-2025-actiris> ;
+    skos:inScheme <https://w3id.org/inclusion-kg/id/scheme/organisation-type> ;
+    skos:prefLabel "Lokale Behörde"@de , "Local authority"@en , "Pouvoir local"@fr , "Lokaal bestuur"@nl .
+<https://w3id.org/inclusion-kg/id/organisation-type/municipality>
+    skos:broader <https://w3id.org/inclusion-kg/id/organisation-type/test-local-authority> .
+<https://w3id.org/inclusion-kg/id/organisation-type/province>
+    skos:broader <https://w3id.org/inclusion-kg/id/organisation-type/test-local-authority> .
+<https://w3id.org/inclusion-kg/id/organisation-type/test-school> a skos:Concept ;
+    dct:identifier "test-school" ;
+    dct:source <https://w3id.org/inclusion-kg/id/source/brochure-2025-actiris> ;
+    skos:inScheme <https://w3id.org/inclusion-kg/id/scheme/organisation-type> ;
+    skos:broader <https://w3id.org/inclusion-kg/id/organisation-type/education-institution> ;
+    skos:prefLabel "Schule"@de , "School"@en , "École"@fr , "School"@nl .
 """
 
 
@@ -81,6 +99,29 @@ def test_a_new_input_needs_the_query_regenerated_and_nothing_else(tree, capsys):
     premium = next(m for m in answer["measures"] if m["measure"].endswith("/test-fictitious-premium"))
     assert premium["status"] == "eligible"
     assert "weekly hours" in [c["input_label"] for c in premium["conditions"]]
+
+
+def test_every_concept_input_reasons_over_its_hierarchy(tree, capsys):
+    """Kleene over skos:broader for the employer too (nothing in the query names an input): a kind broader
+    than allowed ones is unknown with them as options; a narrower one meets the rule and its guard."""
+    if "?__weeklyHours" not in (tree / "queries" / "eligibility.rq").read_text(encoding="utf-8"):
+        assert main(["--root", str(tree), "eligibility", "--write-query"]) == 0
+    capsys.readouterr()
+    for employer, status, options, staff_guard in [
+        ("test-local-authority", "unknown", ["municipality", "province"], "unmet"),  # not a school at all
+        ("test-school", "met", [], "met"),  # a school is an education institution: the staff rule applies
+    ]:
+        assert main(["--root", str(tree), "eligibility", "--no-validate", "--region", "brussels", "--date",
+                     "2025-10-01", "--employer", employer, "--json"]) == 0  # fmt: skip
+        answer = json.loads(capsys.readouterr().out)
+        premium = next(m for m in answer["measures"] if m["measure"].endswith("/actiris-handicappremie"))
+        by_input = {c["input"]: c for c in premium["conditions"] if not c.get("applies_only_if")}
+        kind = by_input["employer"]
+        assert kind["status"] == status, employer
+        assert [o["concept"].rsplit("/", 1)[1] for o in kind["options"]] == options
+        guarded = next(c for c in premium["conditions"] if c.get("applies_only_if"))
+        assert guarded["applies_only_if"]["status"] == staff_guard, employer
+        assert "employer" in premium["missing"] if status == "unknown" else "employer" not in premium["missing"]
 
 
 def test_the_server_takes_the_new_input_and_its_range(tree):

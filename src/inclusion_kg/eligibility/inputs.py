@@ -1,9 +1,10 @@
 """Check the inputs of an eligibility question and turn them into typed values.
 
-Accepted values come from the graph (`vocabulary.py`); a value that does not fit is an `InputError`
-whose message says what is accepted. Concept inputs take a slug (`wallonia`), one of our prefixed names
-(`region:wallonia`) or the full IRI; a narrower concept (`ibo`) is accepted as itself and reasoned up to
-its broader one by the query (skos:broader+).
+Accepted values and ranges come from the graph (`vocabulary.py`); a value that does not fit is an
+`InputError` whose message says what is accepted. An input given as a date (`inactive_since`) becomes the
+months it names up to the question's date (`months.py`). Concept inputs take a slug (`wallonia`), one of
+our prefixed names (`region:wallonia`) or the full IRI; a concept is accepted as itself, and the query
+reasons over its broader and narrower concepts (skos:broader+).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from inclusion_kg.eligibility.months import months_between
-from inclusion_kg.eligibility.vocabulary import LANGUAGES, REGION, Input, Vocabulary
 from inclusion_kg.eligibility.query_inputs import camel
+from inclusion_kg.eligibility.vocabulary import LANGUAGES, REGION, Input, Vocabulary
 from inclusion_kg.errors import BadRequestError
 from inclusion_kg.named_queries.binding import expand_curie
 from inclusion_kg.namespaces import XSD

@@ -136,8 +136,6 @@ TEXT: dict[str, dict[str, str]] = {
     "date": {"nl": "Datum", "fr": "Date", "de": "Datum", "en": "Date"},
     "check": {"nl": "Controleer", "fr": "Vérifier", "de": "Prüfen", "en": "Check"},
     "results": {"nl": "Resultaat", "fr": "Résultat", "de": "Ergebnis", "en": "Result"},
-    "rate_hint": {"nl": "als breuk: 0,03 = 3%", "fr": "en fraction : 0,03 = 3 %", "de": "als Bruch: 0,03 = 3 %",
-                  "en": "as a fraction: 0.03 = 3%"},
     "eligible": {"nl": "komt in aanmerking", "fr": "éligible", "de": "förderfähig", "en": "eligible"},
     "not-eligible": {"nl": "komt niet in aanmerking", "fr": "non éligible", "de": "nicht förderfähig",
                      "en": "not eligible"},
