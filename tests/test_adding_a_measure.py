@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, VOID
+from rdflib import Graph, URIRef, namespace  # not DCAT/VOID as globals: pytest's collection probes them
 
 from inclusion_kg.namespaces import BASE, DATASET
 
@@ -83,12 +82,13 @@ def test_the_measure_is_in_the_dumps_the_catalogue_and_void(served, client):
     assert f"<{MEASURE}>".encode() in dump
     catalogue = Graph().parse(data=served.get("/catalog", headers={"Accept": "text/turtle"}).text, format="turtle")
     nt = URIRef(BASE + "dumps/inclusion-kg.nt")
-    assert int(catalogue.value(catalogue.value(None, DCAT.downloadURL, nt), DCAT.byteSize)) == len(dump)
+    distribution = catalogue.value(None, namespace.DCAT.downloadURL, nt)
+    assert int(catalogue.value(distribution, namespace.DCAT.byteSize)) == len(dump)
 
     def triples(c) -> int:
         void = Graph().parse(data=c.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
                              format="turtle")
-        return int(void.value(URIRef(str(DATASET)), VOID.triples))
+        return int(void.value(URIRef(str(DATASET)), namespace.VOID.triples))
 
     assert triples(served) == triples(client) + len(Graph().parse(FIXTURE))
 

@@ -87,6 +87,20 @@ def statuses(page) -> dict[str, str]:
             for i in range(results.count())}
 
 
+def block_other_hosts(context) -> list[str]:
+    """Abort every request to a host other than this machine (as offline); returns the list of those asked."""
+    outside = []
+
+    def only_local(route):
+        if route.request.url.split("/")[2].split(":")[0] in ("127.0.0.1", "localhost"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", only_local)
+    return outside
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -218,16 +232,7 @@ def test_eligibility_flow_bookmark_and_no_javascript(browser, site, lang):
 def test_api_docs_work_offline_and_run_a_call(browser, site):
     """/docs with every request to another host blocked: Swagger UI loads and runs GET /health."""
     context = browser.new_context()
-    outside = []
-
-    def only_local(route):
-        host = route.request.url.split("/")[2].split(":")[0]
-        if host in ("127.0.0.1", "localhost"):
-            return route.continue_()
-        outside.append(route.request.url)
-        return route.abort()
-
-    context.route("**/*", only_local)
+    outside = block_other_hosts(context)
     page = context.new_page()
     page.goto(f"{site}/docs")
     operation = page.locator("#operations-service-health_health_get")
@@ -257,8 +262,17 @@ def test_sparql_ui_and_queries_page_share_the_site(page, site):
     page.wait_for_url("**/queries/sources-of-measure?**")
     assert page.locator("table tbody tr").count() > 0
 
+    outside = block_other_hosts(page.context)
     page.goto(f"{site}/sparql?lang=fr")
     assert page.get_by_role("heading", level=1).inner_text() == "Point d'accès SPARQL"
+    # completing a class (YASGUI declares foaf: itself, then looks the term up) must not ask another site
+    page.evaluate("() => { yasgui.getTab().setQuery('SELECT * WHERE {\\n?s a '); }")
+    page.locator(".CodeMirror").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("foaf:P", delay=80)
+    page.wait_for_timeout(1500)
+    assert "PREFIX foaf:" in page.evaluate("() => yasgui.getTab().getQuery()")
+    assert outside == [], f"the query UI asked another host: {outside}"
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="Deutsch").click()
     page.wait_for_url("**lang=de")
     assert page.get_by_role("heading", level=1).inner_text() == "SPARQL-Endpunkt"

@@ -143,3 +143,13 @@ def test_newer_answer_fields_are_rendered_when_present(data):
     assert x.quota_free[0] == "Pas liée au quota de 3 %"
     assert x.to_decide[0][0] == "Quel type de contrat ? L'un de : Stage de découverte."
     assert "VDAB" in y.why and not y.to_decide  # the source has no column for it: no answer decides it
+
+
+def test_a_question_asked_again_is_not_modified(client):
+    params = {**QUESTION, "lang": "nl"}
+    first = client.get("/", params=params, headers=HTML)
+    again = client.get("/", params=params, headers={**HTML, "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    other = client.get("/", params={**params, "date": "2025-10-01"}, headers={"If-None-Match": first.headers["etag"],
+                                                                              **HTML})
+    assert other.status_code == 200  # another day's rules: another answer

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from inclusion_kg.errors import BadRequestError, SparqlError, UnsupportedMediaTypeError
 from inclusion_kg.named_queries.binding import ParameterError

@@ -12,7 +12,7 @@ from inclusion_kg.publish.home import home_view
 from inclusion_kg.publish.question import read_question
 from inclusion_kg.publish.resource import resource_view
 from inclusion_kg.publish.view import Link, Text
-from inclusion_kg.publish.web import html_response, page_for, publication
+from inclusion_kg.publish.web import html_response, page_for, page_not_modified, publication
 
 router = APIRouter(tags=["linked data"])
 
@@ -27,9 +27,11 @@ async def home(request: Request) -> Response:
     question = read_question(request.query_params, view["fields"], evaluator.vocabulary, page)
     result, day = None, ""
     if question.inputs is not None:
+        day = question.inputs.date.isoformat()  # without ?date=, the answer is today's: the ETag says which day
+        if (early := page_not_modified(request, page, day)) is not None:
+            return early  # asked again by the same browser: no query
         answer = await evaluator.answer_async(question.inputs)
         result = result_view(answer, data, page, view["fields"], question.values)
-        day = question.inputs.date.isoformat()  # without ?date=, the answer is today's: the ETag says which day
     return html_response(request, "home.html", status_code=400 if question.error else 200, page=page,
                          question=question, result=result, etag_extra=day, **view)
 

@@ -18,6 +18,7 @@ from inclusion_kg.publish.view import Page
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 CACHE_CONTROL = "public, max-age=300"
+PAGE_VARY = "Accept, Accept-Language"
 
 
 def publication(request: Request) -> Publication:
@@ -64,15 +65,24 @@ def rdf_response(request: Request, graph: Graph, fmt: RdfFormat) -> Response:
                     headers={"Vary": "Accept", "ETag": etag, "Cache-Control": CACHE_CONTROL})
 
 
+def page_etag(request: Request, page: Page, extra: str = "") -> str:
+    """The ETag of a page: the data version, the path, the language, the query and `extra`."""
+    return etag_for(request, HTML.key, page.lang, str(sorted(page.query.items())), extra)
+
+
+def page_not_modified(request: Request, page: Page, extra: str = "") -> Response | None:
+    return not_modified(request, page_etag(request, page, extra), PAGE_VARY)
+
+
 def html_response(request: Request, template: str, status_code: int = 200, etag_extra: str = "",
                   **context) -> Response:
     page = context.pop("page", None) or page_for(request)
-    etag = etag_for(request, HTML.key, page.lang, str(sorted(page.query.items())), etag_extra)
-    if status_code == 200 and (early := not_modified(request, etag, "Accept, Accept-Language")) is not None:
+    etag = page_etag(request, page, etag_extra)
+    if status_code == 200 and (early := not_modified(request, etag, PAGE_VARY)) is not None:
         return early
     response = TEMPLATES.TemplateResponse(request, template, {"page": page, "t": page.t, **context},
                                           status_code=status_code)
-    response.headers["Vary"] = "Accept, Accept-Language"
+    response.headers["Vary"] = PAGE_VARY
     response.headers["Content-Language"] = page.lang
     if status_code == 200:
         response.headers["ETag"] = etag
