@@ -103,6 +103,14 @@ def test_etags_and_caching(client):
     assert client.get("/feed", headers={"Accept": "image/png"}).status_code == 406
 
 
+def test_the_feed_for_browsers_lists_the_releases(client):
+    log = load_log(ROOT)
+    page = client.get("/feed?lang=fr", headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for release in log.releases:
+        assert release.version in page.text and release.notes["fr"].replace("'", "&#39;") in page.text
+
+
 @pytest.mark.parametrize("path", ["/feed/2099.01/1", "/feed/2025.10/0", "/feed/2025.10/x", "/feed/2025.10/999",
                                   "/id/measure/no-such-measure/history", "/id/measure/phare-inzetpremie/version/1999.01"])
 def test_unknown_pages_are_404_with_a_page_for_browsers(client, path):
