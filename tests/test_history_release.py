@@ -127,6 +127,13 @@ def test_unknown_or_malformed_versions_exit_2_listing_the_releases(capsys, secon
     assert "2025.10" in err and out == ""
 
 
+@pytest.mark.parametrize("time", ["2027-03-01T09:00:00Z", "2027-03-01T10:00:00+01:00", "yesterday", "2027-04-01T09:00"])
+def test_a_release_time_not_after_the_latest_or_malformed_exits_2(capsys, second, time):
+    code, _, err = run(capsys, second, "release", "2026.04", "--time", time, *SECOND[3:])
+    assert code == 2 and "--time" in err
+    assert not (second / "data/history/2026.04.ttl").exists()
+
+
 def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     root = copy_project(tmp_path)
     measures = root / "data" / "measures" / "phare.ttl"

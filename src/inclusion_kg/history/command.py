@@ -77,7 +77,7 @@ def run_release(args: argparse.Namespace) -> int:
                     f"releases: {known_versions(names)}", 2)
     try:
         time = parse_time(args.time)
-        if log.latest is not None and str(time) <= str(log.latest.time):
+        if log.latest is not None and time.toPython() <= log.latest.time.toPython():
             raise ReleaseError(f"--time {time} must be after the latest release's ({log.latest.time})")
         data = load_graph(root=root)
     except ReleaseError as error:
