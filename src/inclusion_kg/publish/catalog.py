@@ -131,7 +131,8 @@ def add_releases(g: Graph, log, base_url: str) -> None:
     feed = public_url(base_url, "feed")
     g.add((DATASET, DCAT.distribution, FEED_DISTRIBUTION))
     g.add((FEED_DISTRIBUTION, RDF.type, DCAT.Distribution))
-    g.add((FEED_DISTRIBUTION, DCTERMS.title, Literal("inclusion-kg, change feed (Linked Data Event Stream)", lang="en")))
+    title = Literal("inclusion-kg, change feed (Linked Data Event Stream)", lang="en")
+    g.add((FEED_DISTRIBUTION, DCTERMS.title, title))
     g.add((FEED_DISTRIBUTION, DCTERMS.description, Literal(
         "Every release's version objects (created, updated, withdrawn), as an LDES 1.0 event stream.", lang="en")))
     g.add((FEED_DISTRIBUTION, DCAT.accessURL, feed))
