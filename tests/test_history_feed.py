@@ -170,6 +170,15 @@ def test_health_and_eligibility_name_the_release(client):
     assert answer.json()["release"] == release
 
 
+def test_the_eligibility_command_names_the_release_too(client, capsys):
+    import json
+
+    from inclusion_kg.cli import main
+
+    assert main(["eligibility", "--no-validate", "--region", "brussels", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["release"] == client.get("/health").json()["release"]
+
+
 def test_the_catalogue_and_void_name_the_releases_and_the_feed(client):
     catalog = turtle(client, "/catalog")
     first = URIRef(f"{DATASET}/release/2025.10")

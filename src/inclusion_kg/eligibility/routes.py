@@ -69,6 +69,7 @@ EXAMPLE = {
         }
     ],
     "query": "PREFIX cv: <http://data.europa.eu/m8g/> ... SELECT ?measure ?measureLabel ...",
+    "release": "2025.10",
 }
 
 
