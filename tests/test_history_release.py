@@ -146,6 +146,14 @@ def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     assert not (root / "data/history/2026.03.ttl").exists()
 
 
+def test_a_resource_using_the_version_predicates_is_refused(capsys, tmp_path):
+    root = copy_project(tmp_path)
+    rewrite(root / "data/measures/phare.ttl", lambda graph: graph.add((RELABELLED, DCTERMS.isVersionOf, QUOTA)))
+    code, _, err = run(capsys, root, "release", *SECOND)
+    assert code == 1 and str(RELABELLED) in err
+    assert not (root / "data/history/2026.03.ttl").exists()
+
+
 def test_a_log_that_does_not_conform_is_refused(capsys, tmp_path):
     from inclusion_kg.app import create_app
     from inclusion_kg.history.log import LogError
