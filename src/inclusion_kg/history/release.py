@@ -18,8 +18,8 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from inclusion_kg.graph import validate_graph
 from inclusion_kg.history.log import (
-    DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, closure, history_folder, history_shapes, is_versioned, new_graph, release_iri,
-    version_iri,
+    DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, closure, history_folder, history_shapes, is_versioned,
+    new_graph, release_iri, version_iri,
 )
 from inclusion_kg.namespaces import ADMS
 from inclusion_kg.turtle_format import format_turtle
