@@ -55,8 +55,8 @@ def test_the_root_describes_the_event_stream(client):
     assert (STREAM, TREE.view, view) in root
     assert root.value(STREAM, LDES.timestampPath) == PROV.generatedAtTime
     assert root.value(STREAM, LDES.versionOfPath) == DCTERMS.isVersionOf
-    assert {root.value(STREAM, LDES[p]) for p in ("versionCreateObject", "versionUpdateObject", "versionDeleteObject")} \
-        == {AS.Create, AS.Update, AS.Delete}
+    objects = ("versionCreateObject", "versionUpdateObject", "versionDeleteObject")
+    assert {root.value(STREAM, LDES[p]) for p in objects} == {AS.Create, AS.Update, AS.Delete}
     assert root.value(STREAM, TREE.shape) == IKGSH.VersionShape
     assert (IKGSH.VersionShape, RDF.type, SH.NodeShape) in root  # on the page: no second fetch
     log = load_log(ROOT)
@@ -103,8 +103,18 @@ def test_etags_and_caching(client):
     assert client.get("/feed", headers={"Accept": "image/png"}).status_code == 406
 
 
-@pytest.mark.parametrize("path", ["/feed/2099.01/1", "/feed/2025.10/0", "/feed/2025.10/x", "/feed/2025.10/999",
-                                  "/id/measure/no-such-measure/history", "/id/measure/phare-inzetpremie/version/1999.01"])
+def test_the_feed_for_browsers_lists_the_releases(client):
+    log = load_log(ROOT)
+    page = client.get("/feed?lang=fr", headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for release in log.releases:
+        assert release.version in page.text and release.notes["fr"].replace("'", "&#39;") in page.text
+
+
+@pytest.mark.parametrize("path", [
+    "/feed/2099.01/1", "/feed/2025.10/0", "/feed/2025.10/x", "/feed/2025.10/999", "/feed/2025.10/²",
+    "/id/measure/no-such-measure/history", "/id/measure/phare-inzetpremie/version/1999.01",
+])
 def test_unknown_pages_are_404_with_a_page_for_browsers(client, path):
     response = client.get(path, headers=HTML)
     assert response.status_code == 404
@@ -160,6 +170,15 @@ def test_health_and_eligibility_name_the_release(client):
     assert answer.json()["release"] == release
 
 
+def test_the_eligibility_command_names_the_release_too(client, capsys):
+    import json
+
+    from inclusion_kg.cli import main
+
+    assert main(["eligibility", "--no-validate", "--region", "brussels", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["release"] == client.get("/health").json()["release"]
+
+
 def test_the_catalogue_and_void_name_the_releases_and_the_feed(client):
     catalog = turtle(client, "/catalog")
     first = URIRef(f"{DATASET}/release/2025.10")
@@ -190,7 +209,8 @@ def test_a_second_release_adds_pages_and_keeps_the_old_ones_byte_for_byte(client
     newest = second_client.get("/" + added[0], headers=TURTLE)
     assert newest.headers["cache-control"] == "public, max-age=60"
     page = Graph().parse(data=newest.content, format="turtle")
-    kinds = {page.value(m, DCTERMS.isVersionOf): set(page.objects(m, RDF.type)) for m in page.objects(STREAM, TREE.member)}
+    kinds = {page.value(m, DCTERMS.isVersionOf): set(page.objects(m, RDF.type))
+             for m in page.objects(STREAM, TREE.member)}
     assert AS.Delete in kinds[WITHDRAWN] and AS.Update in kinds[QUOTA] and AS.Create in kinds[ADDED]
     root = turtle(second_client, "/feed")
     upper = [r for r in root.objects(None, TREE.relation) if root.value(r, RDF.type) == TREE.LessThanRelation]
@@ -239,7 +259,8 @@ def test_the_bytes_are_the_same_in_every_process(client):
     script = ("import hashlib; from inclusion_kg.graph import load_graph; from inclusion_kg.history import "
               "prepare_history; from inclusion_kg.publish.formats import TURTLE, NQUADS, JSONLD; "
               "f = prepare_history(load_graph(validate=False), 'x', None).feed; "
-              "print(' '.join(hashlib.sha256(f.body(f.pages[0], m).content).hexdigest() for m in (TURTLE, NQUADS, JSONLD)))")
+              "print(' '.join(hashlib.sha256(f.body(f.pages[0], m).content).hexdigest() "
+              "for m in (TURTLE, NQUADS, JSONLD)))")
     path = "/" + page_paths(turtle(client, "/feed"))[0]
     served = " ".join(hashlib.sha256(client.get(path, headers={"Accept": a}).content).hexdigest()
                       for a in ("text/turtle", "application/n-quads", "application/ld+json"))

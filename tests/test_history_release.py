@@ -38,7 +38,8 @@ def test_the_first_release_is_the_committed_data():
     assert log.names()[0] == "2025.10"
     first = log.releases[0]
     assert set(first.notes) == {"nl", "fr", "de", "en"}
-    assert {str(s).rsplit("/", 1)[1] for s in first.follows} >= {"brochure-2025", "schriftelijke-vraag-17-2018-werkbaar-werk"}
+    followed = {str(s).rsplit("/", 1)[1] for s in first.follows}
+    assert followed >= {"brochure-2025", "schriftelijke-vraag-17-2018-werkbaar-werk"}
     state = log.state("2025.10")
     graph = load_graph(root=ROOT)
     current = descriptions(graph)
@@ -127,6 +128,13 @@ def test_unknown_or_malformed_versions_exit_2_listing_the_releases(capsys, secon
     assert "2025.10" in err and out == ""
 
 
+@pytest.mark.parametrize("time", ["2027-03-01T09:00:00Z", "2027-03-01T10:00:00+01:00", "yesterday", "2027-04-01T09:00"])
+def test_a_release_time_not_after_the_latest_or_malformed_exits_2(capsys, second, time):
+    code, _, err = run(capsys, second, "release", "2026.04", "--time", time, *SECOND[3:])
+    assert code == 2 and "--time" in err
+    assert not (second / "data/history/2026.04.ttl").exists()
+
+
 def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     root = copy_project(tmp_path)
     measures = root / "data" / "measures" / "phare.ttl"
@@ -135,6 +143,14 @@ def test_release_refuses_invalid_data_naming_the_node(capsys, tmp_path):
     code, _, err = run(capsys, root, "release", *SECOND)
     assert code == 1
     assert str(RELABELLED) in err
+    assert not (root / "data/history/2026.03.ttl").exists()
+
+
+def test_a_resource_using_the_version_predicates_is_refused(capsys, tmp_path):
+    root = copy_project(tmp_path)
+    rewrite(root / "data/measures/phare.ttl", lambda graph: graph.add((RELABELLED, DCTERMS.isVersionOf, QUOTA)))
+    code, _, err = run(capsys, root, "release", *SECOND)
+    assert code == 1 and str(RELABELLED) in err
     assert not (root / "data/history/2026.03.ttl").exists()
 
 

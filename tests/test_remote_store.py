@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from inclusion_kg.cli import main
-from inclusion_kg.namespaces import DATASET, SD, VOID
+from inclusion_kg.history.log import load_log
+from inclusion_kg.namespaces import DATASET, HISTORY, SD, VOID
 from inclusion_kg.remote import publish as publish_module
 from inclusion_kg.remote import servers
 from inclusion_kg.remote.location import parse_store
@@ -102,7 +103,10 @@ def test_publish_command_replaces_and_verifies(oxigraph, tmp_path, capsys):
     assert "3 triples, sha256:" in capsys.readouterr().out
     assert main(args + ["--data", str(data)]) == 2  # our graph is only ever our validated data
     assert main(args) == 0  # our own graph, validated first
-    assert "published <" + str(DATASET) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "published <" + str(DATASET) in out
+    assert "published <" + str(HISTORY) in out  # and the change log, in its own named graph
+    assert publish_module.Publisher(servers.location(oxigraph)).count(str(HISTORY)) == len(load_log().graph)
 
 
 def test_serve_refuses_a_store_without_our_graph(tmp_path):

@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict:
         body = {
             "status": "ok",
-            "triples": store.quads,  # quads in the store: our graph twice (default + named graph) and --data
+            "triples": store.quads,  # quads in the store: our graph twice (default + named graph), the log, --data
             "graph_triples": store.graph_triples,
             "data_version": version,
             "release": history.release,  # the release the served data is (history/state.py)

@@ -191,8 +191,8 @@ def build_store(
     load = store.bulk_load if bulk else store.load
     load(ours, format=ox.RdfFormat.N_TRIPLES)
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
-    for name, named in (graphs_by_name or {}).items():  # not in the default graph: queries of the data unchanged
-        triples = named.serialize(format="nt", encoding="utf-8")
+    for name, own_graph in (graphs_by_name or {}).items():  # not in the default graph: data queries unchanged
+        triples = own_graph.serialize(format="nt", encoding="utf-8")
         load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)

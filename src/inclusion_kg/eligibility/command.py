@@ -100,7 +100,12 @@ def run(args: argparse.Namespace) -> int:
     except SparqlError as error:  # a bad input: say what is accepted, no traceback
         print(f"error: {error.message}", file=sys.stderr)
         return 2
-    if args.json:
+    if args.json:  # as GET /eligibility, with the release the data is (docs/history.md)
+        from inclusion_kg.graph import data_files, data_version
+        from inclusion_kg.history.log import load_log
+        from inclusion_kg.history.state import release_name
+
+        answer["release"] = release_name(load_log(root, validate=False), graph, data_version(data_files(root)))
         print(json.dumps(answer, ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(render(answer, evaluator.vocabulary))

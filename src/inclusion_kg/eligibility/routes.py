@@ -91,6 +91,7 @@ EXAMPLE = {
         }
     ],
     "query": "PREFIX cv: <http://data.europa.eu/m8g/> ... SELECT ?measure ?measureLabel ...",
+    "release": "2025.10",
 }
 
 

@@ -17,7 +17,8 @@ from inclusion_kg.graph import DataParseError, InvalidDataError, load_graph, pro
 from inclusion_kg.history.diff import diff_states
 from inclusion_kg.history.log import VERSION_HELP, LogError, load_log, version_key
 from inclusion_kg.history.release import (
-    LANGUAGES, ReleaseError, check_release, compare, descriptions, parse_time, release_graph, write_release,
+    LANGUAGES, ReleaseError, check_release, check_reserved, compare, descriptions, parse_time, release_graph,
+    write_release,
 )
 from inclusion_kg.namespaces import PREFIXES
 
@@ -77,7 +78,7 @@ def run_release(args: argparse.Namespace) -> int:
                     f"releases: {known_versions(names)}", 2)
     try:
         time = parse_time(args.time)
-        if log.latest is not None and str(time) <= str(log.latest.time):
+        if log.latest is not None and time.toPython() <= log.latest.time.toPython():
             raise ReleaseError(f"--time {time} must be after the latest release's ({log.latest.time})")
         data = load_graph(root=root)
     except ReleaseError as error:
@@ -90,6 +91,10 @@ def run_release(args: argparse.Namespace) -> int:
         return fail(f"--follows: not a source of the data: {', '.join(unknown)} "
                     "(e.g. source:brochure-2025, document:schriftelijke-vraag-17-2018-werkbaar-werk)", 2)
     current = descriptions(data)
+    try:
+        check_reserved(current)
+    except ReleaseError as error:
+        return fail(str(error), error.code)
     changes = compare(log.state(), current)
     if not changes:
         print(f"nothing changed since release {log.latest.version if log.latest else '(none)'}; nothing written")

@@ -27,7 +27,7 @@ from inclusion_kg.publish.dumps import canonical, sorted_lines
 from inclusion_kg.publish.formats import JSONLD, NQUADS, NTRIPLES, TURTLE, RdfFormat, serialize
 
 PAGE_SIZE = 50  # version objects per page: the first release (every resource) fits in a few pages
-STREAM = URIRef(f"{DATASET}/feed")
+STREAM = URIRef(f"{DATASET}/feed")  # described in the catalogue too (publish/catalog.py FEED_STREAM)
 SHAPE = IKGSH.VersionShape
 FEED_FORMATS = (TURTLE, NQUADS, JSONLD, NTRIPLES)
 

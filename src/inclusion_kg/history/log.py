@@ -137,10 +137,6 @@ class ChangeLog:
             out.remove((version.resource, RDF.type, kind))
         return out
 
-    def version_graph(self, version: Version) -> Graph:
-        """The version object as published: its own triples and blank nodes."""
-        return closure(self.graph, version.iri, new_graph())
-
     def state(self, upto: str | None = None) -> dict[URIRef, Graph]:
         """Each resource's description after release `upto` (default: the latest); deleted ones absent."""
         order = self.names()
@@ -164,7 +160,7 @@ def version_key_or_last(name: str) -> tuple[int, int, int]:
     try:
         return version_key(name)
     except ValueError:
-        return (10_000, 0, 0)  # a stray file sorts last; the shapes then name it
+        return (10_000, 0, 0)  # a stray file sorts last; load_log then refuses it, naming it
 
 
 def history_shapes(root: Path | None = None) -> Graph:

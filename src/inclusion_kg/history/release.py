@@ -18,8 +18,8 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
 from inclusion_kg.graph import validate_graph
 from inclusion_kg.history.log import (
-    DCAT3, KINDS_OF_CHANGE, ChangeLog, closure, history_folder, history_shapes, is_versioned, new_graph, release_iri,
-    version_iri,
+    DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, closure, history_folder, history_shapes, is_versioned,
+    new_graph, release_iri, version_iri,
 )
 from inclusion_kg.namespaces import ADMS
 from inclusion_kg.turtle_format import format_turtle
@@ -53,6 +53,14 @@ def descriptions(data: Graph) -> dict[URIRef, Graph]:
     for subject in sorted({s for s in data.subjects() if is_versioned(s)}):
         found[subject] = closure(data, subject, new_graph())
     return found
+
+
+def check_reserved(current: dict[URIRef, Graph]) -> None:
+    """A resource may not use the version objects' own predicates: they would be read as the version's."""
+    clashes = sorted(str(r) for r, g in current.items() if any((r, p, None) in g for p in VERSION_PREDICATES))
+    if clashes:
+        raise ReleaseError("these resources use dct:isVersionOf or prov:generatedAtTime, which the change log "
+                           f"keeps for version objects: {', '.join(clashes)}", code=1)
 
 
 def fingerprint(graph: Graph) -> tuple[str, ...]:

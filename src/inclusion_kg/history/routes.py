@@ -97,8 +97,9 @@ def resource_history(kind: str, slug: str, request: Request) -> Response:
     if fmt is HTML:
         page = page_for(request)
         words = {k: word(k, page.lang) for k in ("history", "release", "date", "change", "feed")}
-        return html_response(request, "history.html", page=page, rows=state.rows(resource, page.lang), resource=str(resource),
-                             words=words, resource_href=f"../{slug}")  # the resource, one level up
+        return html_response(request, "history.html", page=page, rows=state.rows(resource, page.lang),
+                             resource=str(resource), words=words,
+                             resource_href=f"../{slug}")  # the resource's page, one level up
     graph = new_graph()
     for version in versions:
         closure(state.log.graph, version.iri, graph)

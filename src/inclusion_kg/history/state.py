@@ -4,7 +4,7 @@ the release the served data is (the latest release, or "<latest>+data.<hash>" wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -41,12 +41,20 @@ class History:
     feed: Feed
     release: str  # the release the served data is, as /health and /eligibility name it
     data: Graph  # the served data: labels of resources and properties
+    _rows: dict = field(default_factory=dict)
 
     def versions_of(self, iri) -> list[Version]:
         return self.log.versions_of(URIRef(str(iri)))
 
     def rows(self, iri, lang: str) -> list[dict]:
-        """The versions of a resource for a page: release, date, change, notes and what changed, in words."""
+        """The versions of a resource for a page: release, date, change, notes and what changed, in words
+        (computed once per resource and language: the log does not change while the app lives)."""
+        key = (str(iri), lang)
+        if key not in self._rows:
+            self._rows[key] = self._compute_rows(iri, lang)
+        return self._rows[key]
+
+    def _compute_rows(self, iri, lang: str) -> list[dict]:
         rows, before = [], None
         resource = URIRef(str(iri))
         for version in self.versions_of(resource):

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from inclusion_kg import __version__
-from inclusion_kg.namespaces import BASE, DATASET, PREFIXES, bind_prefixes
+from inclusion_kg.namespaces import BASE, DATASET, LDES, PREFIXES, TREE, bind_prefixes
 from inclusion_kg.publish.dumps import Dump
 from inclusion_kg.publish.formats import SPDX as SPDX_IRI
 
@@ -35,6 +35,7 @@ SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 LDES_SPEC = URIRef("https://w3id.org/ldes/specification")  # SEMIC Linked Data Event Streams 1.0
 FEED_SERVICE = URIRef(f"{DATASET}/service/feed")
 FEED_DISTRIBUTION = URIRef(f"{DATASET}/distribution/feed")
+FEED_STREAM = URIRef(f"{DATASET}/feed")  # the ldes:EventStream of /feed
 # DCAT 3 versioning terms, not in rdflib's closed DCAT namespace
 HAS_VERSION, CURRENT_VERSION = URIRef(str(DCAT) + "hasVersion"), URIRef(str(DCAT) + "hasCurrentVersion")
 RELEASE_PREDICATES = (RDF.type, DCAT_VERSION, URIRef(str(DCAT) + "previousVersion"), DCTERMS.issued,
@@ -133,7 +134,8 @@ def add_releases(g: Graph, log, base_url: str) -> None:
     feed = public_url(base_url, "feed")
     g.add((DATASET, DCAT.distribution, FEED_DISTRIBUTION))
     g.add((FEED_DISTRIBUTION, RDF.type, DCAT.Distribution))
-    g.add((FEED_DISTRIBUTION, DCTERMS.title, Literal("inclusion-kg, change feed (Linked Data Event Stream)", lang="en")))
+    title = Literal("inclusion-kg, change feed (Linked Data Event Stream)", lang="en")
+    g.add((FEED_DISTRIBUTION, DCTERMS.title, title))
     g.add((FEED_DISTRIBUTION, DCTERMS.description, Literal(
         "Every release's version objects (created, updated, withdrawn), as an LDES 1.0 event stream.", lang="en")))
     g.add((FEED_DISTRIBUTION, DCAT.accessURL, feed))
@@ -150,6 +152,10 @@ def add_releases(g: Graph, log, base_url: str) -> None:
     g.add((FEED_SERVICE, DCTERMS.conformsTo, LDES_SPEC))
     g.add((LDES_SPEC, RDF.type, DCTERMS.Standard))
     g.add((FEED_SERVICE, DCTERMS.license, LICENCE))
+    # the event stream's own IRI (history/feed.py) dereferences here, and says where its view is
+    g.add((FEED_STREAM, RDF.type, LDES.EventStream))
+    g.add((FEED_STREAM, TREE.view, feed))
+    g.add((FEED_DISTRIBUTION, FOAF.primaryTopic, FEED_STREAM))
 
 
 def build_catalog(data: Graph, dumps: dict[str, Dump], base_url: str, version: str,

@@ -1,4 +1,5 @@
-"""`inclusion-kg publish`: the validated graph (or, with --data, other files) into a remote store."""
+"""`inclusion-kg publish`: the validated graph and the change log (or, with --data, other files) into a remote
+store."""
 
 from __future__ import annotations
 
@@ -66,6 +67,31 @@ def run(args: argparse.Namespace) -> int:
         done = publish(store, triples, args.graph or str(DATASET), progress=args.progress)
     except PublishError as error:
         print(f"publish failed, the previous graph still serves: {error}", file=sys.stderr)
+        return 1
+    print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
+    if args.data:
+        return 0
+    return _publish_history(args, store, publish, PublishError)
+
+
+def _publish_history(args: argparse.Namespace, store, publish, PublishError) -> int:
+    """With our graph, the change log (data/history/) goes to its own named graph, the same way."""
+    from inclusion_kg.history.log import LogError, load_log
+    from inclusion_kg.namespaces import HISTORY
+
+    try:
+        log = load_log(Path(args.root) if args.root else None)
+    except LogError as error:
+        print(f"refusing to publish the change log: {error}", file=sys.stderr)
+        return 1
+    if not log.releases:
+        return 0
+    data = log.graph.serialize(format="nt", encoding="utf-8")
+    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    try:
+        done = publish(store, triples, str(HISTORY), progress=args.progress)
+    except PublishError as error:
+        print(f"publish of the change log failed, the previous one still serves: {error}", file=sys.stderr)
         return 1
     print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
     return 0

@@ -2,13 +2,14 @@
 
 Stores keep values, not spellings: Virtuoso answers "1.0"^^xsd:decimal as "1" and may drop ^^xsd:string.
 So each triple is written in N-Triples with its literal in a canonical form (numbers by value, booleans as
-true/false, xsd:string as a plain literal) and blank-node labels erased (stores rename them); the hash is
+true/false, date-times in UTC with "Z", xsd:string as a plain literal) and blank-node labels erased (stores rename them); the hash is
 SHA-256 over the sorted lines. With the triple count it tells that the store holds what was sent.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -34,6 +35,15 @@ def _value(literal: ox.Literal) -> str:
             return f'"{float(text)!r}"^^<{datatype}>'
     except (ValueError, InvalidOperation):
         pass
+    if datatype == XSD + "dateTime":  # Oxigraph writes a UTC time with "Z", rdflib with "+00:00"
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return str(literal)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            return f'"{moment.isoformat()}Z"^^<{datatype}>'
+        return f'"{moment.isoformat()}"^^<{datatype}>'
     if datatype == XSD + "boolean":
         return f'"{str(text in ("true", "1")).lower()}"^^<{datatype}>'
     if datatype == XSD + "string":
