@@ -10,7 +10,7 @@ from rdflib import Graph
 from inclusion_kg.cli import main
 from inclusion_kg.namespaces import DATASET, SD, VOID
 from inclusion_kg.remote import publish as publish_module
-from inclusion_kg.remote import servers
+import stores as servers
 from inclusion_kg.remote.location import parse_store
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -69,7 +69,7 @@ def test_syntax_error_is_400_and_pages_work(remote_client):
 
 
 def test_timeout_is_504(oxigraph, make_app):
-    client = TestClient(make_app(store=oxigraph.store, query_timeout=0.5, cache_entries=0))
+    client = TestClient(make_app(store=oxigraph.store, query_timeout=0.5, cache_bytes=0))
     slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     assert client.get("/sparql", params={"query": slow}, headers=JSON).status_code == 504
 
@@ -109,5 +109,19 @@ def test_serve_refuses_a_store_without_our_graph(tmp_path):
     started = servers.start_oxigraph(tmp_path / "empty")
     try:
         assert main(["serve", "--store", started.store, "--port", "0"]) == 1
+    finally:
+        started.stop()
+
+
+def test_serve_refuses_a_store_holding_other_data_and_names_the_command(tmp_path, capsys):
+    """Our graph in the store must be the data we validated (same count and content hash, remote/digest.py):
+    pages and answers would disagree otherwise."""
+    started = servers.start_oxigraph(tmp_path / "other")
+    try:
+        other = [ox.Triple(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.Literal("stale"))]
+        publish_module.publish(servers.location(started), other, str(DATASET))
+        assert main(["serve", "--store", started.store, "--port", "0"]) == 1
+        error = capsys.readouterr().err
+        assert "holds other data" in error and "1 triples" in error and "inclusion-kg publish --to" in error
     finally:
         started.stop()

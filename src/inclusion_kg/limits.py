@@ -1,8 +1,6 @@
 """Limits in front of the app and on the RDF it reads: what a public endpoint needs to stay up.
 
-HTTP (an ASGI middleware, `RequestLimits`, in front of the /sparql fast path; the plain GET of
-`sparql/plain_get.py`, in front of it, keeps the same URL limit and takes its slot from the same `Limiter`; a
-kept answer replayed by `fastpath.ReplayFront` does no work and takes no slot):
+HTTP (an ASGI middleware, `RequestLimits`, in front of every route; one per HTTP worker process):
 - URL: a request line longer than `max_url_bytes` gets 414 before any parsing;
 - body: a request body larger than `max_body_bytes` gets 413, whether it declares its length or is chunked
   (bodies are read up to the limit, then handed to the app);
@@ -10,7 +8,7 @@ kept answer replayed by `fastpath.ReplayFront` does no work and takes no slot):
   in the app at once; up to `max_queue` more wait (first come, first served) for `queue_timeout` seconds;
   beyond that, or after that wait, the answer is 503 with `Retry-After` (the client should come back later,
   the server keeps its memory and sockets for the requests it accepted);
-- every 503 (also the engine's "every query worker stayed busy") carries `Retry-After`.
+- every 503 (also the engine's "every query thread stayed busy") carries `Retry-After`.
 
 The limits on RDF files read at start-up are in `rdf_input.py`. See docs/reliability.md (limits, their defaults and why) and docs/security.md (threats and tests).
 """

@@ -21,7 +21,9 @@ from inclusion_kg.errors import (
 )
 from inclusion_kg.sparql import formats as f
 from inclusion_kg.sparql import html, service_description
+from inclusion_kg.sparql.backend import Dataset
 from inclusion_kg.sparql.negotiation import choose_media_type, engine_media_type, not_modified, sparql_response
+from inclusion_kg.sparql.safety import QueryInfo
 
 router = APIRouter(tags=["sparql"])
 
@@ -118,7 +120,6 @@ async def sparql_post(request: Request) -> Response:
 
 
 async def _answer(request: Request, pairs: list[tuple[str, str]]) -> Response:
-    engine = request.app.state.engine
     if _all(pairs, "update") or _all(pairs, "using-graph-uri") or _all(pairs, "using-named-graph-uri"):
         raise UpdateNotAllowedError(READ_ONLY)
     queries = _all(pairs, "query")
@@ -130,21 +131,26 @@ async def _answer(request: Request, pairs: list[tuple[str, str]]) -> Response:
         if request.method == "POST":
             raise BadRequestError("no query was given (use the 'query' parameter or an application/sparql-query body)")
         return _service_description(request, fmt)
-    query = queries[0]
-    default_graphs = _all(pairs, "default-graph-uri")
-    named_graphs = _all(pairs, "named-graph-uri")
-    info = engine.analyze(query)
+    dataset = Dataset.of(_all(pairs, "default-graph-uri"), _all(pairs, "named-graph-uri"))
+    return await respond(request, queries[0], fmt, dataset)
+
+
+async def respond(request: Request, query: str, fmt: str | None, dataset: Dataset, *,
+                  analysis: QueryInfo | None = None, title: str = "SPARQL results") -> Response:
+    """The one way a query route answers (/sparql, /queries/{name}): safety check, negotiation, 304 or cached
+    bytes, else evaluation in an evaluation thread (engine.py), then the response with its ETag."""
+    engine = request.app.state.engine
+    info = engine.analyze(query, analysis)
     media_type = choose_media_type(request.headers.get("accept"), info.form, fmt)
-    etag = engine.etag(query, media_type, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
-    if (early := not_modified(request, etag)) is not None:
+    _, key, etag = engine.prepare(query, engine_media_type(media_type, info.form), dataset, info)
+    page_etag = etag and media_type == f.HTML and etag[:-1] + '-html"'  # a page is another representation
+    if (early := not_modified(request, page_etag or etag)) is not None:
         return early
-    asked = engine_media_type(media_type, info.form)
-    body = engine.cached(query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs)
+    body = engine.cached(key, etag)
     if body is None:
-        body = await engine.execute_async(
-            query, asked, default_graph_uris=default_graphs, named_graph_uris=named_graphs
-        )
-    return sparql_response(request, body, media_type, form=info.form, etag=etag, query=query)
+        body = await engine.evaluate(key, etag)
+    return sparql_response(request, body, media_type, form=info.form, etag=page_etag or etag, query=query,
+                           title=title)
 
 
 def _service_description(request: Request, fmt: str | None) -> Response:
