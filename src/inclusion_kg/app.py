@@ -66,13 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.data_version = version
     app.state.reload_status = None  # set by a reload (reload.py)
+    app.include_router(sparql_router)  # first: the route most requests take is matched first
     install_publication(app, graph, settings, version)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.state.limiter = install_limits(app, settings)  # URL/body size, bounded queue, Retry-After
     install_error_handler(app)
-    app.include_router(sparql_router)
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
