@@ -21,8 +21,7 @@ from inclusion_kg.remote.location import is_remote
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.backend import EmbeddedBackend, Limits
 from inclusion_kg.sparql.engine import QueryEngine
-from inclusion_kg.sparql.router import install_error_handler
-from inclusion_kg.sparql.router import router as sparql_router
+from inclusion_kg.sparql.router import install_sparql
 from inclusion_kg.store import build_store
 
 STATIC = Path(__file__).parent / "static"
@@ -66,13 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.data_version = version
     app.state.reload_status = None  # set by a reload (reload.py)
-    app.include_router(sparql_router)  # first: the route most requests take is matched first
     install_publication(app, graph, settings, version)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
     app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
     app.state.limiter = install_limits(app, settings)  # URL/body size, bounded queue, Retry-After
-    install_error_handler(app)
+    install_sparql(app)  # /sparql, first in the route table
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
