@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -29,6 +30,10 @@ from inclusion_kg.app import create_app
 from inclusion_kg.graph import load_graph
 from inclusion_kg.http_protocol import LongUrlProtocol
 from inclusion_kg.settings import Settings
+
+
+# Validation verdicts kept by this test session (graph.load_graph) go to a folder of its own, not the user's.
+os.environ.setdefault("INCLUSION_KG_CACHE", tempfile.mkdtemp(prefix="inclusion-kg-verdicts-"))
 
 
 def free_port() -> int:
