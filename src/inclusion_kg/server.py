@@ -135,13 +135,14 @@ class Supervisor:
         for fd in (self.notes_r, self.wake_r, self.wake_w):
             os.close(fd)
         notes, pid = self.notes_w, os.getpid()
-        worker: Worker
 
         def announce() -> None:
             os.write(notes, pid.to_bytes(4, "little"))
 
         config = uvicorn.Config(None, lifespan="on", http=LongUrlProtocol, access_log=self.access_log,
-                                log_level="warning" if not self.access_log else "info")
+                                log_level="warning" if not self.access_log else "info",
+                                # a retiring worker waits this long for its requests in flight, then exits
+                                timeout_graceful_shutdown=int(self.settings.query_timeout + GRACE + 5))
         worker = Worker(config, announce)
         config.app = closing_when_retiring(self.app, worker)
         self.app.state.engine.on_runaway = worker.retire
