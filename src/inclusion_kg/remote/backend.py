@@ -24,13 +24,8 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from inclusion_kg.errors import (
-    EngineError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    ServiceBusyError,
-    TooManyResultsError,
-)
+from inclusion_kg.errors import EngineError, QuerySyntaxError, QueryTimeoutError, ServiceBusyError
+from inclusion_kg.errors import TooManyResultsError
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.remote.digest import content_digest, digest_of_ntriples
 from inclusion_kg.remote.location import RemoteStore, parse_store
@@ -172,7 +167,6 @@ class RemoteSummary:
 
     quads: int  # triples in the served graphs (ours and --graph)
     graph_triples: int  # triples of our graph in the store
-    data_digest: str = ""
 
     @property
     def default_triples(self) -> int:  # the default graph of a query is the served graphs, merged
