@@ -27,6 +27,7 @@ import signal
 import socket
 import sys
 import time
+import traceback
 
 import uvicorn
 
@@ -123,6 +124,8 @@ class Supervisor:
             try:
                 self._child()
                 code = 0
+            except BaseException:  # noqa: BLE001 - said on stderr; the supervisor starts another
+                traceback.print_exc()
             finally:
                 os._exit(code)  # never wait for a runaway's evaluation thread
         self.workers[pid] = self.app
