@@ -109,6 +109,7 @@ class Supervisor:
             os.set_blocking(fd, False)
         self.pending: list[int] = []
         self.frozen = None
+        self.respawn_at = 0.0  # after a worker died unexpectedly: not before (no tight loop of failing starts)
 
     # -- the workers ------------------------------------------------------------------------------------
     def spawn(self) -> None:
@@ -173,7 +174,7 @@ class Supervisor:
             self.spawn()
         log.warning("serving on %s:%s with %d HTTP worker(s)", *self.sock.getsockname()[:2], self.size)
         while self.workers or not self.stopping:
-            select.select([self.wake_r, self.notes_r], [], [], 1.0)
+            select.select([self.wake_r, self.notes_r], [], [], 0.5)
             self._drain_fd(self.wake_r)
             for chunk in self._drain_fd(self.notes_r):  # retiring on their own (a runaway): replace them now
                 for at in range(0, len(chunk) - 3, 4):
@@ -189,7 +190,7 @@ class Supervisor:
             if self.stopping and self.workers and time.monotonic() > stop_at:
                 for pid in self.workers:
                     os.kill(pid, signal.SIGKILL)
-            while not self.stopping and self.live() < self.size:
+            while not self.stopping and self.live() < self.size and time.monotonic() >= self.respawn_at:
                 self.spawn()
         return 0
 
@@ -215,6 +216,7 @@ class Supervisor:
                 return
             if self.workers.pop(pid, None) is not None and pid not in self.retiring and not self.stopping:
                 log.error("HTTP worker %d ended unexpectedly (status %d); starting another", pid, status)
+                self.respawn_at = time.monotonic() + 0.5
             self.retiring.discard(pid)
 
     def reload(self) -> None:
