@@ -125,3 +125,22 @@ def test_serve_refuses_a_store_holding_other_data_and_names_the_command(tmp_path
         assert "holds other data" in error and "1 triples" in error and "inclusion-kg publish --to" in error
     finally:
         started.stop()
+
+
+def test_served_with_forked_workers_each_worker_reaches_the_store(oxigraph, serve_cli):
+    """`serve --store sparql+http://...`: every forked HTTP worker opens its own connections to the store;
+    a query past the timeout is stopped by the store, so no worker is replaced."""
+    import httpx
+    import psutil
+
+    served = serve_cli("--store", oxigraph.store, "--workers", "2", "--query-timeout", "1")
+    before = {p.pid for p in psutil.Process(served.process.pid).children()}
+    for i in range(8):
+        with httpx.Client() as http:  # new connections: both workers answer
+            answer = http.get(served.url + "/sparql", headers=JSON,
+                              params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {i}"})
+            assert answer.status_code == 200 and int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    assert httpx.get(served.url + "/sparql", params={"query": slow}, headers=JSON, timeout=30).status_code == 504
+    assert {p.pid for p in psutil.Process(served.process.pid).children()} == before
+    served.stop()
