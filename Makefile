@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 1
+WORKERS ?= 0  # HTTP worker processes; 0: one per CPU
 STORE ?= memory
 
 .PHONY: install validate serve test lint format clean soak

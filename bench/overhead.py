@@ -1,14 +1,12 @@
-"""What the worker-process hop and the kill-and-replace cost, per query.
+"""What the serving path costs per query, how fast a worker is replaced, how fast `serve` starts.
 
     .venv/bin/python bench/overhead.py [--repeat 2000]
 
-- in-process: pyoxigraph in this process, answer written by the same writers (no timeout possible);
-- engine: `QueryEngine.execute` with the cache off: tokenizer + pipe to a worker process + back;
-- the difference is the price of being able to kill a runaway query;
-- kill and replace: time from a timed-out query to a fresh worker ready (the pool runs one short meanwhile);
-- wake-up: a 300-byte round trip over two pipes to an echo process, sent at once after the previous answer
-  (the echo process has no time to sleep) or after this process stayed busy for a while (it has gone to
-  sleep and must be woken): what pipelining jobs (sparql/pool.py) saves under load.
+- in-process: `EmbeddedBackend.evaluate` (pyoxigraph, answer written) in this thread;
+- engine: `QueryEngine.execute` with the cache off: tokenizer + a hop to an evaluation thread and back;
+- replace: `serve --workers 1`, a runaway query: from its 504 to the first answer of the new worker, and from
+  the old worker's exit to that answer;
+- start: exec to the first /health, with the validation verdict not kept (first start) and kept (second).
 """
 
 from __future__ import annotations
@@ -19,17 +17,21 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
 from queries import MIX  # noqa: E402
 
-from inclusion_kg.graph import load_graph  # noqa: E402
-from inclusion_kg.sparql import formats  # noqa: E402
-from inclusion_kg.sparql.engine import QueryEngine  # noqa: E402
-from inclusion_kg.sparql.worker import Job, open_store, run  # noqa: E402
-from inclusion_kg.store import build_store  # noqa: E402
+from inclusion_kg.app import create_app  # noqa: E402
+from inclusion_kg.settings import Settings  # noqa: E402
+from inclusion_kg.sparql.backend import NO_DATASET  # noqa: E402
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def per_query_us(function, repeat: int) -> float:
@@ -41,76 +43,69 @@ def per_query_us(function, repeat: int) -> float:
     return statistics.median(samples) * 1e6
 
 
-ECHO = """
-import os, sys
-inbox, outbox = int(sys.argv[1]), int(sys.argv[2])
-while data := os.read(inbox, 4096):
-    os.write(outbox, data)
-"""
+def start(port: int, env: dict, *args: str) -> tuple[subprocess.Popen, float]:
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "inclusion_kg.cli", "serve", "--port", str(port), *args],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process, time.monotonic() - started
+        except httpx.HTTPError:
+            time.sleep(0.02)
 
 
-def wake_up_us(busy_us: float, repeat: int) -> float:
-    """Median round trip to an echo process, each sent after staying busy (not sleeping) for `busy_us`."""
-    to_echo_r, to_echo_w = os.pipe()
-    from_echo_r, from_echo_w = os.pipe()
-    echo = subprocess.Popen([sys.executable, "-c", ECHO, str(to_echo_r), str(from_echo_w)],
-                            pass_fds=(to_echo_r, from_echo_w))
-    os.close(to_echo_r)
-    os.close(from_echo_w)
-    samples = []
-    for _ in range(repeat):
-        until = time.perf_counter() + busy_us / 1e6
-        while time.perf_counter() < until:
-            pass
-        started = time.perf_counter()
-        os.write(to_echo_w, b"x" * 300)
-        os.read(from_echo_r, 4096)
-        samples.append(time.perf_counter() - started)
-    os.close(to_echo_w)
-    echo.wait(5)
-    os.close(from_echo_r)
-    return statistics.median(samples) * 1e6
+def replacement(port: int, env: dict) -> dict:
+    process, _ = start(port, env, "--workers", "1", "--query-timeout", "0.5")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        old = httpx.get(url + "/health").json()["worker"]
+        assert httpx.post(url + "/sparql", data={"query": RUNAWAY}, timeout=30).status_code == 504
+        answered_504 = time.monotonic()
+        exited = None
+        while True:
+            if exited is None and not psutil.pid_exists(old):
+                exited = time.monotonic()
+            with httpx.Client() as http:
+                if http.get(url + "/health", timeout=5).json()["worker"] != old:
+                    answered = time.monotonic()
+                    break
+        while exited is None:
+            if not psutil.pid_exists(old):
+                exited = time.monotonic()
+            time.sleep(0.005)
+        return {"504_to_new_worker_answering_ms": round((answered - answered_504) * 1000, 1),
+                "old_exit_to_new_worker_answering_ms": round((answered - exited) * 1000, 1)}
+    finally:
+        process.terminate()
+        process.wait(20)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=2000)
     args = parser.parse_args()
-    built = build_store(load_graph())
-    store = open_store(built.spec)
-    engine = QueryEngine(built.spec, data_version="bench", workers=1, cache_entries=0, timeout=1.0)
-    rows = []
+    app = create_app(Settings(cache_bytes=0))
+    engine, backend = app.state.engine, app.state.engine.backend
+    report = {"per_query_us": {}}
     for name, query in MIX:
-        job = Job(query, formats.JSON, None, None, 10_000, None)
-        direct = per_query_us(lambda: run(store, job), args.repeat)
-        hop = per_query_us(lambda: engine.execute(query, formats.JSON), args.repeat)
-        rows.append({"query": name, "in_process_us": round(direct), "engine_us": round(hop),
-                     "overhead_us": round(hop - direct)})
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
-        f"VALUES ?v{i} {{ {' '.join(map(str, range(100)))} }}" for i in range(5)) + " }"
-    started = time.perf_counter()
-    try:
-        engine.execute(heavy, formats.JSON)
-    except Exception as error:  # noqa: BLE001 - the expected QueryTimeoutError
-        timed_out = time.perf_counter() - started
-        kind = type(error).__name__
-    while len(engine.pool.pids()) < 1:
-        time.sleep(0.005)
-    replaced = time.perf_counter() - started - timed_out
-    engine.close()
-    built.close()
-    wake = {f"after {busy} µs busy": round(wake_up_us(busy, min(args.repeat, 1000)), 1) for busy in (0, 200, 1000)}
-    print("| query | in-process µs | via worker µs | hop overhead µs |\n|---|---|---|---|")
-    for row in rows:
-        print(f"| {row['query']} | {row['in_process_us']} | {row['engine_us']} | {row['overhead_us']} |")
-    print(f"\ntimeout: {kind} after {timed_out * 1000:.0f} ms (limit 1000 ms); "
-          f"fresh worker ready {replaced * 1000:.0f} ms later")
-    print("pipe round trip to another process (median µs): " + ", ".join(f"{k}: {v}" for k, v in wake.items()))
-    out = Path(__file__).parent / "results" / "overhead.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"command": "bench/overhead.py " + " ".join(sys.argv[1:]), "queries": rows,
-                               "timeout_ms": timed_out * 1000, "replace_ms": replaced * 1000,
-                               "round_trip_us": wake}, indent=2) + "\n")
+        inproc = per_query_us(lambda: backend.evaluate(query, NO_DATASET, "application/sparql-results+json",
+                                                       engine.limits), args.repeat)
+        through = per_query_us(lambda: engine.execute(query, "application/sparql-results+json"), args.repeat)
+        report["per_query_us"][name] = {"in_process": round(inproc), "engine": round(through),
+                                        "difference": round(through - inproc)}
+    with tempfile.TemporaryDirectory() as verdicts:
+        env = {**os.environ, "INCLUSION_KG_CACHE": verdicts}
+        port = 18000 + os.getpid() % 1000
+        starts = []
+        for _ in range(2):
+            process, seconds = start(port, env)
+            starts.append(round(seconds, 2))
+            process.terminate()
+            process.wait(20)
+        report["start_to_health_s"] = {"verdict_not_kept": starts[0], "verdict_kept": starts[1]}
+        report["replace"] = replacement(port, env)
+    print(json.dumps(report, indent=1))
     return 0
 
 

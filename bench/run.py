@@ -170,7 +170,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--http-workers", type=int, default=1, help="`inclusion-kg serve --workers`")
+    parser.add_argument("--http-workers", type=int, default=0, help="`inclusion-kg serve --workers` (0: its default)")
     parser.add_argument("--out", default=str(HERE / "results" / "latest.json"))
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -1,15 +1,21 @@
-"""Shared fixtures: the app over the project's validated data, a TestClient, and a real uvicorn server.
+"""Shared fixtures: the app over the project's validated data, a TestClient, and real servers.
 
 - `make_app(**settings)`: a fresh app with `Settings(**settings)`; its query workers stop at session end.
 - `app` / `client`: one app for the whole session (default settings) and a TestClient on it.
 - `start_server(app)`: serve an app with uvicorn on a free loopback port (in a thread); returns its base URL.
 - `live_server`: the session app served that way, e.g. "http://127.0.0.1:54321".
+- `serve_cli(*args)`: `inclusion-kg serve` itself (supervisor and forked HTTP workers) on a free port, up and
+  answering /health; needed wherever a query may run away (only a served process can stop one).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 
@@ -24,6 +30,10 @@ from inclusion_kg.app import create_app
 from inclusion_kg.graph import load_graph
 from inclusion_kg.http_protocol import LongUrlProtocol
 from inclusion_kg.settings import Settings
+
+
+# Validation verdicts kept by this test session (graph.load_graph) go to a folder of its own, not the user's.
+os.environ.setdefault("INCLUSION_KG_CACHE", tempfile.mkdtemp(prefix="inclusion-kg-verdicts-"))
 
 
 def free_port() -> int:
@@ -108,14 +118,64 @@ def live_server(app, start_server) -> str:
     return start_server(app)
 
 
+class Served:
+    """`inclusion-kg serve ARGS` in a session of its own on a free port; `stop()` ends it (and its workers)."""
+
+    def __init__(self, *args: str, root=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "inclusion_kg.cli", *(["--root", str(root)] if root else []), "serve",
+                   "--port", str(self.port), *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        start_new_session=True)
+
+    def wait_up(self, seconds: float = 120) -> Served:
+        import httpx
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            assert self.process.poll() is None, self.process.stderr.read().decode()
+            time.sleep(0.1)
+        raise AssertionError("the server did not start")
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def serve_cli():
+    started = []
+
+    def start(*args: str, root=None, wait: bool = True) -> Served:
+        served = Served(*args, root=root)
+        started.append(served)
+        return served.wait_up() if wait else served
+
+    yield start
+    for served in started:
+        served.stop()
+
+
 @pytest.fixture(scope="session")
 def remote_store(tmp_path_factory):
     """`remote_store(kind)`: a throwaway SPARQL store ("oxigraph" or "virtuoso") holding our published graph.
 
-    Started once per session on free loopback ports (inclusion_kg/remote/servers.py), stopped at the end.
+    Started once per session on free loopback ports (tests/stores.py), stopped at the end.
     A missing engine skips the test with the reason; under CI=true it fails instead.
     """
-    from inclusion_kg.remote import servers
+    import stores as servers
 
     started = {}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +23,11 @@ IKG = "https://w3id.org/inclusion-kg/ontology#"
 
 
 @pytest.fixture(scope="module")
-def fuzz_client(make_app):
-    return TestClient(make_app(query_timeout=TIMEOUT, query_workers=2, max_rows=1000))
+def fuzz_client(serve_cli):
+    """`inclusion-kg serve` itself: a generated query may run away, and only a served process stops one."""
+    served = serve_cli("--workers", "2", "--query-timeout", str(TIMEOUT), "--max-rows", "1000")
+    with httpx.Client(base_url=served.url, timeout=TIMEOUT + MARGIN + 10) as client:
+        yield client
 
 
 def check(response, started: float, *, heavy: bool = False) -> None:

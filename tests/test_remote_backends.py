@@ -66,6 +66,6 @@ def catalog(select, evaluator) -> Catalog:
 
 
 def test_the_remote_app_really_uses_the_store(backend):
-    from inclusion_kg.remote.engine import RemoteEngine
+    from inclusion_kg.remote.backend import RemoteBackend
 
-    assert isinstance(backend[1].state.engine, RemoteEngine)
+    assert isinstance(backend[1].state.engine.backend, RemoteBackend)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from inclusion_kg.remote import servers
+import stores as servers
 
 JSON = {"Accept": "application/json"}
 FRESH = itertools.count(1)  # every question is new: never answered from a cache

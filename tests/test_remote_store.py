@@ -11,7 +11,7 @@ from inclusion_kg.cli import main
 from inclusion_kg.history.log import load_log
 from inclusion_kg.namespaces import DATASET, HISTORY, SD, VOID
 from inclusion_kg.remote import publish as publish_module
-from inclusion_kg.remote import servers
+import stores as servers
 from inclusion_kg.remote.location import parse_store
 
 JSON = {"Accept": "application/sparql-results+json"}
@@ -70,7 +70,7 @@ def test_syntax_error_is_400_and_pages_work(remote_client):
 
 
 def test_timeout_is_504(oxigraph, make_app):
-    client = TestClient(make_app(store=oxigraph.store, query_timeout=0.5, cache_entries=0))
+    client = TestClient(make_app(store=oxigraph.store, query_timeout=0.5, cache_bytes=0))
     slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     assert client.get("/sparql", params={"query": slow}, headers=JSON).status_code == 504
 
@@ -115,3 +115,36 @@ def test_serve_refuses_a_store_without_our_graph(tmp_path):
         assert main(["serve", "--store", started.store, "--port", "0"]) == 1
     finally:
         started.stop()
+
+
+def test_serve_refuses_a_store_holding_other_data_and_names_the_command(tmp_path, capsys):
+    """Our graph in the store must be the data we validated (same count and content hash, remote/digest.py):
+    pages and answers would disagree otherwise."""
+    started = servers.start_oxigraph(tmp_path / "other")
+    try:
+        other = [ox.Triple(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.Literal("stale"))]
+        publish_module.publish(servers.location(started), other, str(DATASET))
+        assert main(["serve", "--store", started.store, "--port", "0"]) == 1
+        error = capsys.readouterr().err
+        assert "holds other data" in error and "1 triples" in error and "inclusion-kg publish --to" in error
+    finally:
+        started.stop()
+
+
+def test_served_with_forked_workers_each_worker_reaches_the_store(oxigraph, serve_cli):
+    """`serve --store sparql+http://...`: every forked HTTP worker opens its own connections to the store;
+    a query past the timeout is stopped by the store, so no worker is replaced."""
+    import httpx
+    import psutil
+
+    served = serve_cli("--store", oxigraph.store, "--workers", "2", "--query-timeout", "1")
+    before = {p.pid for p in psutil.Process(served.process.pid).children()}
+    for i in range(8):
+        with httpx.Client() as http:  # new connections: both workers answer
+            answer = http.get(served.url + "/sparql", headers=JSON,
+                              params={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} # {i}"})
+            assert answer.status_code == 200 and int(answer.json()["results"]["bindings"][0]["n"]["value"]) > 1000
+    slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    assert httpx.get(served.url + "/sparql", params={"query": slow}, headers=JSON, timeout=30).status_code == 504
+    assert {p.pid for p in psutil.Process(served.process.pid).children()} == before
+    served.stop()

@@ -260,10 +260,11 @@ def test_validate_reads_a_non_turtle_file_as_serve_loads_it(data_files):
         assert len(graph) == 1 and (URIRef(f"{EX}{subject}"), None, None) in graph, path.name
 
 
-def test_queries_over_our_graph_alone_run_on_the_workers_copy_of_it(tmp_path):
-    """A job whose dataset is our named graph alone runs on a small in-memory copy of it (the same answer,
-    however much `--data` sits beside ours); any other job runs on the whole store."""
-    from inclusion_kg.sparql.worker import OURS_ONLY, Job, copy_of_our_graph, run, store_for
+def test_queries_over_our_graph_alone_run_on_a_copy_of_it(tmp_path):
+    """A query whose dataset is our named graph alone runs on a small in-memory copy of it (the same answer,
+    however much `--data` sits beside ours); any other query runs on the whole store."""
+    from inclusion_kg.sparql.backend import NO_DATASET, OURS_ONLY, EmbeddedBackend, Limits
+    from inclusion_kg.store import our_graph_copy
 
     store = pyoxigraph.Store(str(tmp_path / "store"))
     ours = pyoxigraph.NamedNode(str(DATASET))
@@ -272,11 +273,10 @@ def test_queries_over_our_graph_alone_run_on_the_workers_copy_of_it(tmp_path):
     store.add(pyoxigraph.Quad(*triple))  # our graph is also the default graph
     for i in range(100):  # data served beside ours
         store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"{EX}x{i}"), triple[1], pyoxigraph.Literal(i)))
-    copy = copy_of_our_graph(store)
+    copy = our_graph_copy(store)
     assert list(copy) == [pyoxigraph.Quad(*triple, ours)]
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    ours_only = Job(count, "application/sparql-results+json", *OURS_ONLY, 100, None)
-    everything = Job(count, "application/sparql-results+json", None, None, 100, None)
-    assert store_for(ours_only, store, copy) is copy and store_for(everything, store, copy) is store
-    assert run(copy, ours_only) == run(store, ours_only)  # the same answer: 1
-    assert b'"101"' in run(store_for(everything, store, copy), everything)[1]
+    with_copy, without = EmbeddedBackend(store, copy), EmbeddedBackend(store)
+    json = "application/sparql-results+json"
+    assert with_copy.evaluate(count, OURS_ONLY, json, Limits()) == without.evaluate(count, OURS_ONLY, json, Limits())
+    assert b'"101"' in with_copy.evaluate(count, NO_DATASET, json, Limits())

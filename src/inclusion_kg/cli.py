@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the validated graph over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes")
+    serve.add_argument("--workers", type=int, default=0,
+                       help="HTTP worker processes, each evaluating queries in threads (default: one per CPU)")
     serve.add_argument(
         "--store", default="memory",
         help="'memory' (default), a folder for Oxigraph on disk, or a SPARQL store: sparql+http(s)://HOST:PORT/PATH "
@@ -133,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-timeout", type=float, default=10.0, metavar="SECONDS")
     serve.add_argument("--base-url", default="https://w3id.org/inclusion-kg/")
     serve.add_argument("--max-rows", type=int, default=10_000, help="rows or triples an answer may have")
-    serve.add_argument("--query-workers", type=int, default=0, help="query processes (default: one per CPU)")
+    serve.add_argument("--query-workers", type=int, default=0,
+                       help="queries evaluated at once by each HTTP worker (default 16)")
     # Limits of a public endpoint (limits.py); defaults and why: docs/reliability.md
     serve.add_argument("--max-query-bytes", type=int, default=100_000, help="larger queries get 413")
     serve.add_argument("--max-body-bytes", type=int, default=1 << 20, help="larger request bodies get 413")

@@ -10,7 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -131,6 +130,8 @@ def describe_path(graph: Graph, path: Node | None) -> str:
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    from pyshacl import validate as shacl_validate  # here: a start with a kept verdict never imports it (0.2 s)
+
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
@@ -194,11 +195,42 @@ class InvalidDataError(ValueError):
         self.report = report
 
 
+def verdict_key(root: Path | None = None) -> str:
+    """The content hash of what decides a validation: the data, the shapes, the check queries, the versions
+    of this package and of pyshacl."""
+    from importlib.metadata import version
+
+    from inclusion_kg import __version__
+
+    digest = hashlib.sha256(f"{__version__}\0{version('pyshacl')}\0".encode())
+    for path in data_files(root) + shape_files(root) + check_queries(root):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def verdict_folder() -> Path:
+    """Where conforming verdicts are kept (INCLUSION_KG_CACHE overrides; else the user's cache folder)."""
+    override = os.environ.get("INCLUSION_KG_CACHE")
+    base = Path(override) if override else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base if override else base / "inclusion-kg" / "verdicts"
+
+
 def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
-    """The ontology and data as one rdflib graph, validated against shapes/ unless told not to."""
+    """The ontology and data as one rdflib graph, validated against shapes/ unless told not to.
+
+    Only a conforming verdict is kept, by content hash (`verdict_key`): a second start of the same data skips
+    pyshacl (seconds); changed data is validated again, and data that does not conform is always refused."""
     graph = parse_files(data_files(root))
     if validate:
+        kept = verdict_folder() / verdict_key(root)
+        if kept.exists():
+            return graph
         report = validate_dataset(graph, root)
         if not report.conforms:
             raise InvalidDataError(report)
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text("conforms\n")
+        except OSError:  # a read-only home: validate at every start
+            pass
     return graph

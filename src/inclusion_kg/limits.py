@@ -1,8 +1,6 @@
 """Limits in front of the app and on the RDF it reads: what a public endpoint needs to stay up.
 
-HTTP (an ASGI middleware, `RequestLimits`, in front of the /sparql fast path; the plain GET of
-`sparql/plain_get.py`, in front of it, keeps the same URL limit and takes its slot from the same `Limiter`; a
-kept answer replayed by `fastpath.ReplayFront` does no work and takes no slot):
+HTTP (an ASGI middleware, `RequestLimits`, in front of every route; one per HTTP worker process):
 - URL: a request line longer than `max_url_bytes` gets 414 before any parsing;
 - body: a request body larger than `max_body_bytes` gets 413, whether it declares its length or is chunked
   (bodies are read up to the limit, then handed to the app);
@@ -10,7 +8,7 @@ kept answer replayed by `fastpath.ReplayFront` does no work and takes no slot):
   in the app at once; up to `max_queue` more wait (first come, first served) for `queue_timeout` seconds;
   beyond that, or after that wait, the answer is 503 with `Retry-After` (the client should come back later,
   the server keeps its memory and sockets for the requests it accepted);
-- every 503 (also the engine's "every query worker stayed busy") carries `Retry-After`.
+- every 503 (also the engine's "every query thread stayed busy") carries `Retry-After`.
 
 The limits on RDF files read at start-up are in `rdf_input.py`. See docs/reliability.md (limits, their defaults and why) and docs/security.md (threats and tests).
 """
@@ -21,20 +19,8 @@ import asyncio
 import json
 import math
 from collections import deque
-from dataclasses import dataclass
 
 COSTLY_PREFIXES = ("/sparql", "/queries", "/eligibility")
-
-
-@dataclass
-class LimitStats:
-    """Counters, for /health-style reporting and for tests."""
-
-    admitted: int = 0
-    queued: int = 0
-    rejected_busy: int = 0
-    rejected_body: int = 0
-    rejected_url: int = 0
 
 
 class Limiter:
@@ -48,27 +34,23 @@ class Limiter:
         self.retry_after = max(1, int(math.ceil(retry_after)))
         self.active = 0
         self._waiters: deque[asyncio.Future] = deque()
-        self.stats = LimitStats()
 
     async def acquire(self) -> bool:
         """True when admitted (call `release` after); False when the client should get 503."""
-        if self.try_acquire():
+        if self.active < self.max_concurrent and not self._waiters:
+            self.active += 1
             return True
         if len(self._waiters) >= self.max_queue:
-            self.stats.rejected_busy += 1
             return False
         future = asyncio.get_running_loop().create_future()
         self._waiters.append(future)
-        self.stats.queued += 1
         try:
             await asyncio.wait_for(asyncio.shield(future), self.queue_timeout)
         except TimeoutError:
             if future.done() and not future.cancelled():  # admitted just as the wait ended: keep it
-                self.stats.admitted += 1
                 return True
             future.cancel()
             self._forget(future)
-            self.stats.rejected_busy += 1
             return False
         except asyncio.CancelledError:  # the client went away while queued
             if future.done() and not future.cancelled():
@@ -77,16 +59,7 @@ class Limiter:
                 future.cancel()
                 self._forget(future)
             raise
-        self.stats.admitted += 1
         return True
-
-    def try_acquire(self) -> bool:
-        """`acquire` without waiting: True when a slot was free and nobody queued for one."""
-        if self.active < self.max_concurrent and not self._waiters:
-            self.active += 1
-            self.stats.admitted += 1
-            return True
-        return False
 
     def _forget(self, future: asyncio.Future) -> None:
         try:
@@ -137,13 +110,11 @@ class RequestLimits:
         accept = next((value for name, value in headers if name == b"accept"), b"")
         retry = [(b"retry-after", str(self.limiter.retry_after).encode())]
         if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > self.max_url_bytes:
-            self.limiter.stats.rejected_url += 1
             return await self._reply(send, 414, "uri-too-long",
                                      f"the URL is longer than {self.max_url_bytes} bytes (the limit); "
                                      "POST the query instead", accept)
         declared = next((value for name, value in headers if name == b"content-length"), None)
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            self.limiter.stats.rejected_body += 1
             return await self._reply(send, 413, "body-too-large",
                                      f"the request body is larger than {self.max_body_bytes} bytes (the limit)",
                                      accept)
@@ -157,8 +128,7 @@ class RequestLimits:
                 body += message.get("body", b"")
                 complete = not message.get("more_body", False)
                 if len(body) > self.max_body_bytes:
-                    self.limiter.stats.rejected_body += 1
-                    return await self._reply(send, 413, "body-too-large",
+                            return await self._reply(send, 413, "body-too-large",
                                              f"the request body is larger than {self.max_body_bytes} bytes "
                                              "(the limit)", accept)
             replayed, upstream = False, receive

@@ -9,20 +9,16 @@ triples: one that is in ours and in a file is there once (Oxigraph's union of na
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from inclusion_kg.namespaces import DATASET
+from inclusion_kg.namespaces import DATASET, HISTORY
 from inclusion_kg.rdf_input import UnsafeRdfError, check_rdf_bytes, xml_error_position
-from inclusion_kg.sparql.worker import StoreSpec
 
 EXTENSIONS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -50,21 +46,14 @@ class DataFileError(ValueError):
 
 @dataclass
 class BuiltStore:
-    spec: StoreSpec  # how query workers open it
+    store: ox.Store | None  # the in-memory store (None on disk: each process opens `path` read-only)
+    path: str | None  # folder of the on-disk store
     quads: int  # triples in all graphs of the store
     graph_triples: int  # triples of our own graph
     data_digest: str  # hash of the extra data files ("" when none)
     default_triples: int = 0  # triples in the default graph: ours and the --data files' (a set)
     named_graphs: dict[str, int] = field(default_factory=dict)  # triples per IRI-named graph, ours included
-    _temp: list[str] = field(default_factory=list)
-
-    def close(self) -> None:
-        for path in self._temp:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-        self._temp.clear()
+    ours: ox.Store | None = None  # our graph alone, in memory (sparql/backend.py)
 
 
 def graph_sizes(store: ox.Store) -> tuple[int, dict[str, int]]:
@@ -172,10 +161,11 @@ def build_store(
             reader = ox.Store.read_only(str(Path(location).resolve()))
             quads = len(reader)
             default_triples, named = _kept_sizes(Path(location), reader)
+            copy = our_graph_copy(reader)
             del reader
             digest = hashlib.sha256(key.encode()).hexdigest()[:12] if extra else ""
-            spec = StoreSpec(path=str(Path(location).resolve()))
-            return BuiltStore(spec, quads, len(graph), digest, default_triples, named)
+            return BuiltStore(None, str(Path(location).resolve()), quads, len(graph), digest, default_triples,
+                              named, copy)
     try:
         store = ox.Store() if location == "memory" else ox.Store(location)
     except (OSError, RuntimeError) as error:  # not a folder, not an Oxigraph store, or a corrupt one
@@ -197,17 +187,21 @@ def build_store(
     digest = load_files(store, extra, bulk=bulk)
     quads = len(store)
     default_triples, named = graph_sizes(store)
-    if location == "memory":
-        handle, dump = tempfile.mkstemp(prefix="inclusion-kg-", suffix=".nq")
-        os.close(handle)
-        store.dump(dump, format=ox.RdfFormat.N_QUADS)
-        built = BuiltStore(StoreSpec(dump=dump), quads, len(graph), digest, default_triples, named, [dump])
-        atexit.register(built.close)  # workers may be restarted while the app lives: keep the dump till exit
-        return built
+    if location == "memory":  # built before the HTTP workers are forked: they share it
+        return BuiltStore(store, None, quads, len(graph), digest, default_triples, named, our_graph_copy(store))
     store.flush()
-    del store  # workers open it read-only
+    copy = our_graph_copy(store)
+    del store  # each serving process opens it read-only
     (Path(location) / SIZES_FILE).write_text(json.dumps({"default": default_triples, "named": named}))
     marker.write_text(key)  # last: the marker says the store (and its sizes) are complete
     if extra:
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    return BuiltStore(StoreSpec(path=str(Path(location).resolve())), quads, len(graph), digest, default_triples, named)
+    return BuiltStore(None, str(Path(location).resolve()), quads, len(graph), digest, default_triples, named, copy)
+
+
+def our_graph_copy(store: ox.Store) -> ox.Store:
+    """An in-memory store holding the quads of our dataset's graph and of its change log (under their names)."""
+    ours = ox.Store()
+    for name in (DATASET, HISTORY):
+        ours.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
+    return ours

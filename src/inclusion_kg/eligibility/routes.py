@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -135,34 +133,13 @@ def _etag(request: Request, query: str) -> str:
     return '"' + hashlib.blake2b(f"{version}\x1f{query}".encode(), digest_size=12).hexdigest() + '"'
 
 
-class Bodies:
-    """A bounded, thread-safe LRU: JSON bodies by ETag, and ETags by checked inputs."""
-
-    def __init__(self, entries: int = 2048):
-        self.entries = entries
-        self._bodies: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, etag):
-        with self._lock:
-            return self._bodies.get(etag)
-
-    def put(self, etag, body) -> None:
-        with self._lock:
-            self._bodies[etag] = body
-            while len(self._bodies) > self.entries:
-                self._bodies.popitem(last=False)
-
-
 def _response(body: bytes, etag: str) -> Response:
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
     return Response(body, media_type="application/json", headers=headers)
 
 
-def install_eligibility(app: FastAPI, evaluator: Evaluator, cache_entries: int = 2048) -> None:
+def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
     app.state.eligibility = evaluator
-    bodies = Bodies(cache_entries)  # by ETag: the JSON written (bytes: nothing for the garbage collector)
-    etags = Bodies(cache_entries)  # by checked inputs (date included): the ETag of their query
 
     @app.get(
         "/eligibility",
@@ -191,19 +168,18 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator, cache_entries: int =
                 raise InputError(name, "is given more than once with different values", "one value")
             raw[name] = value
         inputs = parse_inputs(evaluator.vocabulary, raw, request.headers.get("accept-language"))
-        key = inputs.key()
-        etag = etags.get(key)  # a question asked before: no binding, no query
-        query = None
-        if etag is None:
+        # The engine's answer cache (one per data version) keeps the JSON by checked inputs (date included):
+        # a question asked before costs no binding and no query.
+        cache, key = request.app.state.engine.cache, ("/eligibility", inputs.key())
+        if (kept := cache.get(key)) is not None:
+            etag, body = kept
+        else:
             query = evaluator.query_for(inputs)
             etag = _etag(request, query)
-            etags.put(key, etag)
-        if (early := not_modified(request, etag)) is not None:
-            return early
-        body = bodies.get(etag)
-        if body is None:
-            answer = await evaluator.answer_async(inputs, query or evaluator.query_for(inputs))
+            answer = await evaluator.answer_async(inputs, query)
             answer["release"] = getattr(request.app.state, "release", None)  # the data release (history/)
             body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
-            bodies.put(etag, body)
+            cache.put(key, etag, body)
+        if (early := not_modified(request, etag)) is not None:
+            return early
         return _response(body, etag)

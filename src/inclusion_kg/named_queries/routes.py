@@ -16,8 +16,8 @@ from inclusion_kg.named_queries.binding import ParameterError
 from inclusion_kg.named_queries.catalog import Catalog, UnknownQuery
 from inclusion_kg.named_queries.openapi import install_openapi
 from inclusion_kg.named_queries.page import queries_page
-from inclusion_kg.namespaces import DATASET, HISTORY
-from inclusion_kg.sparql.negotiation import choose_media_type, engine_media_type, not_modified, sparql_response
+from inclusion_kg.sparql.backend import OURS_ONLY
+from inclusion_kg.sparql.router import respond
 from inclusion_kg.sparql.safety import analyze
 
 RESERVED = {"format"}  # protocol parameters, not query parameters
@@ -80,7 +80,6 @@ def _values(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 async def _run(request: Request, name: str, pairs: list[tuple[str, str]]) -> Response:
     catalog = _catalog(request)
-    engine = request.app.state.engine
     try:
         query = catalog.get(name)
     except UnknownQuery as error:
@@ -90,21 +89,10 @@ async def _run(request: Request, name: str, pairs: list[tuple[str, str]]) -> Res
     except ParameterError as error:
         raise BadParameterError(error) from None
     fmt = next((v for k, v in pairs if k == "format"), None)
-    media_type = choose_media_type(request.headers.get("accept"), query.form, fmt)
     # Over our dataset's graph only, as /eligibility: files served beside ours (`serve --data`) neither add
     # to nor slow down the project's answers (researchers join their data with ours at /sparql).
-    ours = [str(DATASET)]
-    named = [str(HISTORY)]  # the change log, for queries that ask it with GRAPH (queries/changes-between.rq)
     analysis = analyze(query.text)  # the template's, read once (see sparql/engine.py)
-    etag = engine.etag(text, media_type, default_graph_uris=ours, named_graph_uris=named, analysis=analysis)
-    if (early := not_modified(request, etag)) is not None:
-        return early
-    asked = engine_media_type(media_type, query.form)
-    body = engine.cached(text, asked, default_graph_uris=ours, named_graph_uris=named, analysis=analysis)
-    if body is None:
-        body = await engine.execute_async(text, asked, default_graph_uris=ours, named_graph_uris=named,
-                                          analysis=analysis)
-    return sparql_response(request, body, media_type, form=query.form, etag=etag, query=text, title=query.summary)
+    return await respond(request, text, fmt, OURS_ONLY, analysis=analysis, title=query.summary)
 
 
 @router.api_route("/queries/{name}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -1,51 +1,60 @@
-"""The query engine: every safety rule in one place, then a worker process, then a cache.
-
-`QueryEngine.execute(query, media_type, default_graph_uris=..., named_graph_uris=...)` is the one way a
-query reaches the store, for /sparql and for the named queries alike:
+"""The query engine: the one way a query reaches a backend, for /sparql, the named queries, /eligibility and
+the pages alike.
 
 1. size: over `max_query_bytes` -> QueryTooLargeError (413);
 2. safety (`safety.analyze`, a tokenizer): SERVICE and LOAD -> ForbiddenQueryError, an update ->
    UpdateNotAllowedError (403). A named query bound from one of our templates passes the template's
    `analysis` instead: binding writes RDF terms in place of variables only, so it can change neither the
-   query's form nor its keywords, and re-reading its text (2 ms for eligibility.rq) would find the same;
-3. cache: the dataset never changes while serving, so a deterministic answer is kept per
-   (query, media type, protocol dataset) and the data version is part of its ETag;
-4. a worker process evaluates it with a hard deadline (QueryTimeoutError, 504, and the worker is killed)
-   and a row limit (TooManyResultsError, 422); syntax errors come back as QuerySyntaxError (400).
+   query's form nor its keywords;
+3. cache: the dataset never changes while an engine serves it (a reload makes a new engine), so the answer
+   bytes of a deterministic query are kept per (query, media type, protocol dataset), bounded in bytes, with
+   an ETag derived from the data version and that key;
+4. evaluation: `backend.evaluate` (backend.py) in one of this process's evaluation threads, which evaluates
+   *and* serializes, so only bytes or an exception leave it. At the deadline (`timeout` after the request
+   asked) a running query gets QueryTimeoutError (504) at once and, for a backend that cannot stop a query
+   (the embedded store), `on_runaway()` runs: the HTTP worker stops accepting and is replaced (server.py).
+   A query that is still waiting for a free thread then gets ServiceBusyError (503) and never runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import os
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from inclusion_kg.errors import (
     EngineError,
     NotAcceptableError,
-    QuerySyntaxError,
+    QueryTimeoutError,
     QueryTooLargeError,
-    TooManyResultsError,
+    ServiceBusyError,
+    SparqlError,
 )
-from inclusion_kg.namespaces import PREFIXES
 from inclusion_kg.sparql import formats
-from inclusion_kg.sparql.pool import WorkerPool
+from inclusion_kg.sparql.backend import Backend, Dataset, Limits
 from inclusion_kg.sparql.safety import QueryInfo, analyze
-from inclusion_kg.sparql.worker import Job, StoreSpec
+
+log = logging.getLogger(__name__)
+THREADS = 16  # evaluation threads per process: pyoxigraph releases the GIL while it evaluates
 
 
 class AnswerCache:
-    """A thread-safe LRU of answers, bounded in entries and in total bytes."""
+    """A thread-safe LRU of (ETag, body) by key, bounded in bytes; one per engine (per data version)."""
 
-    def __init__(self, max_entries: int = 4096, max_bytes: int = 64 << 20, max_entry_bytes: int = 4 << 20):
-        self.max_entries, self.max_bytes, self.max_entry_bytes = max_entries, max_bytes, max_entry_bytes
-        self._items: OrderedDict[tuple, tuple] = OrderedDict()
+    def __init__(self, max_bytes: int = 64 << 20, max_entry_bytes: int = 4 << 20):
+        self.max_bytes, self.max_entry_bytes = max_bytes, min(max_entry_bytes, max_bytes)
+        self._items: OrderedDict[tuple, tuple[str, bytes, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple):
+    def get(self, key: tuple) -> tuple[str, bytes] | None:
         with self._lock:
             item = self._items.get(key)
             if item is None:
@@ -53,161 +62,172 @@ class AnswerCache:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return item[0]
+            return item[0], item[1]
 
-    def put(self, key: tuple, body, size: int | None = None) -> None:
-        """Keep `body` (bytes, or any value of `size` bytes) under `key`, evicting the least recently used."""
-        size = len(body) if size is None else size
-        if size > self.max_entry_bytes or self.max_entries <= 0:
+    def put(self, key: tuple, etag: str, body: bytes) -> None:
+        size = len(body) + len(key[0]) + 200  # the body, the query text and the entry's own overhead
+        if size > self.max_entry_bytes:
             return
         with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (body, size)
-            self._bytes += size
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, old_size) = self._items.popitem(last=False)
-                self._bytes -= old_size
+            if key not in self._items:
+                self._items[key] = (etag, body, size)
+                self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][2]
 
 
 class QueryEngine:
-    def __init__(
-        self,
-        spec: StoreSpec,
-        *,
-        data_version: str,
-        timeout: float = 10.0,
-        max_rows: int = 10_000,
-        max_query_bytes: int = 100_000,
-        workers: int = 0,
-        base_iri: str | None = None,
-        cache_entries: int = 4096,
-    ):
+    def __init__(self, backend: Backend, *, data_version: str, limits: Limits = Limits(),
+                 max_query_bytes: int = 100_000, cache_bytes: int = 64 << 20, threads: int = 0):
+        self.backend = backend
         self.data_version = data_version
-        self.timeout = timeout
-        self.max_rows = max_rows
+        self.limits = limits
         self.max_query_bytes = max_query_bytes
-        self.base_iri = base_iri
-        self.cache = AnswerCache(max_entries=cache_entries)
-        self.pool = WorkerPool(spec, size=workers or max(2, os.cpu_count() or 2))
-        self._prefixes = tuple(PREFIXES.items())
+        self.cache = AnswerCache(cache_bytes)
+        self.threads = threads or THREADS
+        self.on_runaway: Callable[[], None] = self._cannot_stop
+        self.runaways = 0
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None
 
-    # -- what E and the router use -------------------------------------------------------------------
+    @property
+    def timeout(self) -> float:
+        return self.limits.timeout
+
+    # -- steps 1-3 --------------------------------------------------------------------------------------
     def analyze(self, query: str, analysis: QueryInfo | None = None) -> QueryInfo:
-        """The query's form; raises the size and safety errors (413, 403, 400) without running it.
-        `analysis`: that of the template a named query was bound from (see the module's docstring)."""
+        """The query's form; raises the size and safety errors (413, 403, 400) without running it."""
         if analysis is not None:
             return analysis
         if len(query) > self.max_query_bytes or len(query.encode("utf-8")) > self.max_query_bytes:
-            raise QueryTooLargeError(
-                f"the query is larger than {self.max_query_bytes} bytes (the limit)"
-            )
+            raise QueryTooLargeError(f"the query is larger than {self.max_query_bytes} bytes (the limit)")
         return analyze(query)
 
-    def etag(
-        self,
-        query: str,
-        media_type: str,
-        *,
-        default_graph_uris: list[str] | tuple[str, ...] = (),
-        named_graph_uris: list[str] | tuple[str, ...] = (),
-        analysis: QueryInfo | None = None,
-    ) -> str | None:
-        """A strong ETag for the answer (None for answers that change per call, e.g. RAND() or NOW())."""
-        if not self.analyze(query, analysis).deterministic:
-            return None
-        key = "\x1f".join(
-            (self.data_version, media_type, query, "\x1e".join(default_graph_uris), "\x1e".join(named_graph_uris))
-        )
-        return '"' + hashlib.blake2b(key.encode("utf-8"), digest_size=12).hexdigest() + '"'
-
-    def cached(
-        self,
-        query: str,
-        media_type: str,
-        *,
-        default_graph_uris: list[str] | tuple[str, ...] = (),
-        named_graph_uris: list[str] | tuple[str, ...] = (),
-        analysis: QueryInfo | None = None,
-    ) -> bytes | None:
-        """The cached answer, if any (no work, no thread hop): the fast path of the HTTP layer."""
-        if not self.analyze(query, analysis).deterministic:
-            return None
-        return self.cache.get(self._key(query, media_type, default_graph_uris, named_graph_uris))
-
-    @staticmethod
-    def _key(query: str, media_type: str, default_graph_uris, named_graph_uris) -> tuple:
-        dataset = bool(default_graph_uris or named_graph_uris)
-        default_graphs = tuple(default_graph_uris) if dataset else None
-        named_graphs = tuple(named_graph_uris) if dataset else None
-        return (query, media_type, default_graphs, named_graphs)
-
-    def execute(
-        self,
-        query: str,
-        media_type: str,
-        *,
-        default_graph_uris: list[str] | tuple[str, ...] = (),
-        named_graph_uris: list[str] | tuple[str, ...] = (),
-        analysis: QueryInfo | None = None,
-    ) -> bytes:
-        """The answer to `query` written as `media_type`, with every safety rule applied (blocking)."""
-        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris, analysis)
-        if isinstance(prepared, bytes):
-            return prepared
-        return self._finish(*prepared, self.pool.run(prepared[2], self.timeout))
-
-    async def execute_async(
-        self,
-        query: str,
-        media_type: str,
-        *,
-        default_graph_uris: list[str] | tuple[str, ...] = (),
-        named_graph_uris: list[str] | tuple[str, ...] = (),
-        analysis: QueryInfo | None = None,
-    ) -> bytes:
-        """`execute` for the event loop: waits on the worker's pipe without a thread."""
-        prepared = self._prepare(query, media_type, default_graph_uris, named_graph_uris, analysis)
-        if isinstance(prepared, bytes):
-            return prepared
-        return self._finish(*prepared, await self.pool.run_async(prepared[2], self.timeout))
-
-    def _prepare(self, query, media_type, default_graph_uris, named_graph_uris, analysis=None):
-        """The cached answer (bytes), or (info, cache key, job) to run."""
+    def prepare(self, query: str, media_type: str, dataset: Dataset, analysis: QueryInfo | None = None):
+        """(info, cache key, ETag or None) of a query that may run; raises what refuses it."""
         info = self.analyze(query, analysis)
         allowed = formats.RDF_FORMATS if info.is_graph else formats.TABLE_TYPES
         if media_type not in allowed:
             raise NotAcceptableError(
-                f"a {info.form} answer cannot be written as {media_type}; use one of {', '.join(allowed)}"
-            )
-        key = self._key(query, media_type, default_graph_uris, named_graph_uris)
-        _, _, default_graphs, named_graphs = key
-        if info.deterministic and (body := self.cache.get(key)) is not None:
-            return body
-        job = Job(
-            query=query,
-            media_type=media_type,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            max_rows=self.max_rows,
-            base_iri=self.base_iri,
-            prefixes=self._prefixes if media_type in (formats.TURTLE, formats.TRIG, formats.RDFXML) else (),
-        )
-        return info, key, job
+                f"a {info.form} answer cannot be written as {media_type}; use one of {', '.join(allowed)}")
+        key = (query, media_type, dataset)
+        if not info.deterministic:  # RAND(), NOW(), ...: never kept, never revalidated
+            return info, key, None
+        text = "\x1f".join((self.data_version, media_type, query, "\x1e".join(dataset.default_graphs or ()),
+                            "\x1e".join(dataset.named_graphs or ()), str(dataset.default_graphs is None)))
+        return info, key, '"' + hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest() + '"'
 
-    def _finish(self, info: QueryInfo, key: tuple, job: Job, answer: tuple) -> bytes:
-        if answer[0] == "ok":
-            if info.deterministic:
-                self.cache.put(key, answer[1])
-            return answer[1]
-        kind, message = answer[0], answer[1]
-        if kind == "syntax":
-            raise QuerySyntaxError(message, answer[2] if len(answer) > 2 else None)
-        if kind == "too-many":
-            raise TooManyResultsError(message)
-        if kind == "not-acceptable":
-            raise NotAcceptableError(message)
-        raise EngineError(message)
+    def cached(self, key: tuple, etag: str | None) -> bytes | None:
+        hit = self.cache.get(key) if etag else None
+        return hit[1] if hit else None
+
+    # -- step 4 -----------------------------------------------------------------------------------------
+    async def evaluate(self, key: tuple, etag: str | None) -> bytes:
+        """The answer for a key from `prepare` (not cached), from an evaluation thread, for the event loop."""
+        started, future = self._submit(key)
+        wrapped = asyncio.wrap_future(future)
+        waited = time.monotonic()
+        try:
+            while not wrapped.done():
+                seconds = self._left(started, future, waited)
+                await asyncio.wait({wrapped}, timeout=seconds)
+        except asyncio.CancelledError:  # the client went away: a runaway is still stopped at its deadline
+            left = max(0.0, waited + self.timeout - time.monotonic())
+            asyncio.get_running_loop().call_later(left, self._watch, started, future)
+            raise
+        return self._keep(key, etag, wrapped.result())
+
+    def evaluate_blocking(self, key: tuple, etag: str | None) -> bytes:
+        """`evaluate` for a caller outside the event loop (start-up look-ups, synchronous routes)."""
+        started, future = self._submit(key)
+        waited = time.monotonic()
+        while not future.done():
+            seconds = self._left(started, future, waited)
+            try:
+                future.result(seconds)
+            except TimeoutError:
+                continue
+            except BaseException:  # noqa: BLE001 - re-raised by result() below
+                break
+        return self._keep(key, etag, future.result())
+
+    def _keep(self, key, etag, body: bytes) -> bytes:
+        if etag:
+            self.cache.put(key, etag, body)
+        return body
+
+    def _submit(self, key: tuple) -> tuple[list, Future]:
+        started: list[float] = []  # set by the evaluation thread when it takes the job
+        return started, self._executor().submit(self._run, started, *key)
+
+    def _left(self, started: list, future: Future, waited: float) -> float:
+        """Seconds to wait more for `future`, or raise at the deadline (counted from the request, as its
+        client counts): 504 if the query is running, 503 if it never got a thread."""
+        now = time.monotonic()
+        if now - waited < self.timeout:
+            return waited + self.timeout - now + 0.001
+        if not started and future.cancel():
+            raise ServiceBusyError(f"every query thread stayed busy for {self.timeout:g} s; try again in a moment")
+        self._runaway()
+        raise QueryTimeoutError(f"the query timed out: it ran longer than {self.timeout:g} s (the limit)")
+
+    def _run(self, started: list, query: str, media_type: str, dataset: Dataset) -> bytes:
+        """In an evaluation thread: evaluate and serialize; only bytes or a bare exception leave."""
+        started.append(time.monotonic())
+        try:
+            return self.backend.evaluate(query, dataset, media_type, self.limits)
+        except SparqlError as error:
+            failure = error
+        except Exception as error:  # noqa: BLE001 - a 500 that says what failed
+            failure = EngineError(f"{type(error).__name__}: {error}")
+        # Its traceback holds this thread's frames, and with them the query's result objects: dropped here.
+        failure.__traceback__ = failure.__context__ = failure.__cause__ = None
+        raise failure
+
+    def _watch(self, started: list, future: Future) -> None:
+        if not future.done() and (started or not future.cancel()):
+            self._runaway()
+
+    def _runaway(self) -> None:
+        self.runaways += 1
+        if self.backend.stopped_by_exit:
+            self.on_runaway()
+
+    @staticmethod
+    def _cannot_stop() -> None:
+        log.warning("a query passed its deadline; it keeps a thread of this process busy until it ends "
+                    "(`inclusion-kg serve` replaces the process instead)")
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """This process's evaluation threads (a forked HTTP worker starts its own)."""
+        if self._pool is None or self._pool[0] != os.getpid():
+            self._pool = (os.getpid(), ThreadPoolExecutor(self.threads, thread_name_prefix="inclusion-kg-query"))
+        return self._pool[1]
+
+    def before_fork(self) -> None:
+        """Stop this process's (idle) evaluation threads: a forked child must not inherit their locks."""
+        if self._pool is not None and self._pool[0] == os.getpid():
+            self._pool[1].shutdown(wait=True)
+        self._pool = None
+
+    # -- for callers that want the answer bytes only ---------------------------------------------------
+    def execute(self, query: str, media_type: str, *, default_graph_uris=(), named_graph_uris=(),
+                analysis: QueryInfo | None = None) -> bytes:
+        """The answer to `query` as `media_type`, every rule applied (blocking)."""
+        _, key, etag = self.prepare(query, media_type, Dataset.of(default_graph_uris, named_graph_uris), analysis)
+        cached = self.cached(key, etag)
+        return cached if cached is not None else self.evaluate_blocking(key, etag)
+
+    async def execute_async(self, query: str, media_type: str, *, default_graph_uris=(), named_graph_uris=(),
+                            analysis: QueryInfo | None = None) -> bytes:
+        _, key, etag = self.prepare(query, media_type, Dataset.of(default_graph_uris, named_graph_uris), analysis)
+        cached = self.cached(key, etag)
+        return cached if cached is not None else await self.evaluate(key, etag)
+
+    def status(self) -> dict:
+        return self.backend.status()
 
     def close(self) -> None:
-        self.pool.close()
+        if self._pool is not None and self._pool[0] == os.getpid():
+            self._pool[1].shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        self.backend.close()

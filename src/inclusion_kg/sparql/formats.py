@@ -115,3 +115,32 @@ def used_prefixes(triples: list, prefixes: tuple[tuple[str, str], ...]) -> dict[
                 iri = term.datatype.value
                 namespaces.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
     return {name: iri for name, iri in prefixes if iri in namespaces}
+
+
+def write_answer(result, media_type: str, max_rows: int, max_bytes: int, prefixes=()) -> bytes:
+    """Any pyoxigraph query result (or one parsed from a remote store) as `media_type`, within the row and
+    size limits (TooManyResultsError, NotAcceptableError). Call it in the thread that made `result`: a
+    `QuerySolutions` consumed in another thread aborts the process."""
+    from inclusion_kg.errors import NotAcceptableError, TooManyResultsError
+
+    if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+        if media_type not in RESULTS_FORMATS:
+            raise NotAcceptableError(f"a table or boolean answer cannot be written as {media_type}")
+        output = BoundedOutput(max_bytes)
+        try:
+            result.serialize(output, format=RESULTS_FORMATS[media_type])
+        except AnswerTooLarge:
+            raise TooManyResultsError(f"the answer is larger than {max_bytes} bytes (the limit); add a LIMIT") from None
+        body = output.getvalue()
+        if isinstance(result, ox.QuerySolutions) and count_rows(body, media_type, max_rows) > max_rows:
+            raise TooManyResultsError(f"the answer has more than {max_rows} rows (the limit); add a LIMIT")
+        return body
+    if media_type not in RDF_FORMATS:
+        raise NotAcceptableError(f"a graph answer cannot be written as {media_type}")
+    triples = []
+    for triple in result:
+        if len(triples) == max_rows:
+            raise TooManyResultsError(f"the answer has more than {max_rows} triples (the limit); narrow the query")
+        triples.append(getattr(triple, "triple", triple))  # a parsed quad, or a CONSTRUCT's triple
+    wanted = prefixes if media_type in (TURTLE, TRIG, RDFXML) else ()
+    return write_graph(triples, media_type, used_prefixes(triples, wanted))

@@ -1,4 +1,4 @@
-"""Throwaway SPARQL stores on loopback ports, for the tests and bench/: Oxigraph's server and Virtuoso.
+"""Throwaway SPARQL stores on loopback ports, for the tests and bench/ (test code, not shipped): Oxigraph's server and Virtuoso.
 
 `start_oxigraph(folder)` and `start_virtuoso(folder)` start one and return a `StoreProcess` with the
 URLs inclusion-kg needs (`store` for `serve --store`, `update`, `gsp`, credentials); `stop()` ends it.
@@ -238,7 +238,7 @@ def start_published(kind: str, folder: Path) -> StoreProcess:
     return started
 
 
-if __name__ == "__main__":  # python -m inclusion_kg.remote.servers virtuoso|oxigraph DIR: start one, print its URLs
+if __name__ == "__main__":  # python tests/stores.py virtuoso|oxigraph DIR: start one, print its URLs
     import json
 
     kind, where = sys.argv[1], Path(sys.argv[2])

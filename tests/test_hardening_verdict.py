@@ -1,0 +1,64 @@
+"""The validation verdict is kept per content hash (graph.load_graph): a second start of the same data skips
+pyshacl; changed data is validated again; data that does not conform is never kept, so always refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import inclusion_kg.graph as graph_module
+from inclusion_kg.graph import InvalidDataError, load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASURE = Path("data") / "measures" / "actiris.ttl"
+AGENCY = "    cv:hasCompetentAuthority agency:actiris ;\n"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch) -> Path:
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / "project" / folder)
+    monkeypatch.setenv("INCLUSION_KG_CACHE", str(tmp_path / "verdicts"))
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def validations(monkeypatch) -> list:
+    ran = []
+    real = graph_module.validate_dataset
+
+    def counted(data, root=None):
+        ran.append(root)
+        return real(data, root)
+
+    monkeypatch.setattr(graph_module, "validate_dataset", counted)
+    return ran
+
+
+def test_a_conforming_verdict_is_kept_and_reused_until_the_data_changes(root, validations):
+    first = load_graph(root=root)
+    second = load_graph(root=root)
+    assert len(validations) == 1 and len(first) == len(second)
+    path = root / MEASURE
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a changed file is another data version\n")
+    load_graph(root=root)
+    assert len(validations) == 2  # changed: validated again
+
+
+def test_data_that_does_not_conform_is_refused_every_time(root, validations):
+    path = root / MEASURE
+    path.write_text(path.read_text(encoding="utf-8").replace(AGENCY, "", 1), encoding="utf-8")
+    for attempt in (1, 2):
+        with pytest.raises(InvalidDataError):
+            load_graph(root=root)
+        assert len(validations) == attempt  # never kept: validated (and refused) each time
+
+
+def test_shapes_are_part_of_the_verdict(root, validations):
+    load_graph(root=root)
+    shapes = sorted((root / "shapes").glob("*.ttl"))[0]
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# changed shapes\n", encoding="utf-8")
+    load_graph(root=root)
+    assert len(validations) == 2
