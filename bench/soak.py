@@ -207,18 +207,18 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2500, metavar="N",
                         help="distinct eligibility questions (and N/10 heavy queries) sent before the measured run "
                              "to fill the bounded answer caches (default 2500; 0: none)")
-    parser.add_argument("--cache-entries", type=int, default=None,
-                        help="answers kept by the engine and /sparql caches (default: the server's; 0: none)")
+    parser.add_argument("--cache-bytes", type=int, default=None,
+                        help="answer bytes each HTTP worker keeps in its answer cache (default: the server's; 0: none)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "soak.json"))
     args = parser.parse_args()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = f"query_timeout={args.query_timeout!r}" + (
-        f", cache_entries={args.cache_entries}" if args.cache_entries is not None else "")
+        f", cache_bytes={args.cache_bytes}" if args.cache_bytes is not None else "")
     command = [sys.executable, "-c", "import sys; from inclusion_kg.server import serve; "
                f"from inclusion_kg.settings import Settings; sys.exit(serve(Settings({settings}), "
-               f"host='127.0.0.1', port={port}))"]  # `inclusion-kg serve`, with the cache size of --cache-entries
+               f"host='127.0.0.1', port={port}))"]  # `inclusion-kg serve`, with the cache size of --cache-bytes
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
@@ -273,7 +273,7 @@ def main() -> int:
                    "samples": [(round(t), round(r / 2**20, 1)) for t, r in totals],
                    "samples_server_workers": [(round(t), round(a / 2**20, 1), round(b / 2**20, 1))
                                               for t, a, b in samples]},
-        "cache_entries": args.cache_entries,
+        "cache_bytes": args.cache_bytes,
         "warmup": {"questions": args.warmup, "seconds": round(warmed, 1), "rss_mb_after": round(warm_rss, 1)},
         "server_up_at_end": still_up,
     }

@@ -229,6 +229,30 @@ def test_eligibility_flow_bookmark_and_no_javascript(browser, site, lang):
     assert results[True] == results[False]
 
 
+# A rule that needs a narrower kind than the answer (an "internship" where a table's column is the discovery
+# internship, or VDAB's WES/BVS/BIS/IBO/IBO+): the page asks which kind, listing the kinds that would meet it.
+WHICH_KIND = {"fr": ("brussels", "Quel type de contrat ?"), "nl": ("wallonia", "Welk soort type contract?")}
+
+
+@pytest.mark.parametrize("lang", WHICH_KIND)
+def test_an_answer_broader_than_the_rule_asks_which_kind(page, site, lang):
+    region, question = WHICH_KIND[lang]
+    answer = page.request.get(f"{site}/eligibility", params={"region": region, "contract": "internship",
+                                                             "lang": lang}).json()
+    asked = {m["measure"]: [o["label"] for c in m["conditions"] for o in c.get("options", [])]
+             for m in answer["measures"]}
+    asked = {measure: labels for measure, labels in asked.items() if labels}
+    assert asked, "the brochure's tables ask a narrower kind of internship in this region"
+    page.goto(f"{site}/?lang={lang}&region={region}&contract=internship#result")
+    for measure, labels in asked.items():
+        shown = page.locator(f'#result li.measure-result[data-measure="{measure}"]')
+        assert shown.get_attribute("data-status") == "undetermined"
+        text = shown.inner_text()
+        assert question in text and all(label in text for label in labels), text
+    shot(page, f"6-which-kind-{lang}")
+    assert axe_violations(page) == []
+
+
 def test_api_docs_work_offline_and_run_a_call(browser, site):
     """/docs with every request to another host blocked: Swagger UI loads and runs GET /health."""
     context = browser.new_context()

@@ -34,7 +34,6 @@ def build(
     catalog: Catalog | None = None,
     vocabulary: Vocabulary | None = None,
     select_async: AsyncSelect | None = None,
-    cache_entries: int = 2048,
 ) -> Evaluator:
     """An evaluator over `select` (and `select_async`, for the event loop); reads the vocabulary and the
     catalogue of `queries` unless given."""
@@ -45,7 +44,7 @@ def build(
     for name in vocabulary.names():
         if query.parameter(camel(name)) is None:
             raise ValueError(f"{QUERY_NAME}.rq has no parameter for the input {name!r} (expected ?__{camel(name)}_...)")
-    return Evaluator(catalog, vocabulary, select, cache_entries, select_async=select_async)
+    return Evaluator(catalog, vocabulary, select, select_async=select_async)
 
 
 def install_answers(app, engine, queries: Path) -> Evaluator:
@@ -58,10 +57,7 @@ def install_answers(app, engine, queries: Path) -> Evaluator:
     vocabulary = load_vocabulary(select)
     catalog = Catalog(queries, select, enumerations(vocabulary))
     select_async = engine_select_async(engine, catalog.get(QUERY_NAME).text)
-    # /eligibility keeps each answer as its JSON body (bytes, routes.py). Keeping the answers' Python objects
-    # as well filled the heap with objects that every full garbage collection walked: pauses of the event
-    # loop of 110-127 ms under load (docs/benchmarks.md).
-    evaluator = build(select, queries, catalog, vocabulary, select_async, cache_entries=0)
+    evaluator = build(select, queries, catalog, vocabulary, select_async)
     install_named_queries(app, catalog)
     install_eligibility(app, evaluator)
     return evaluator

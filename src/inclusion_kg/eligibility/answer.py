@@ -8,8 +8,6 @@ and adds the `missing` inputs of undetermined measures. It names no measure, age
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
 from starlette.concurrency import run_in_threadpool
@@ -131,57 +129,32 @@ def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
 
 
 class Evaluator:
-    """Answers eligibility questions over one frozen dataset; answers are kept (LRU) per query text.
+    """Answers eligibility questions over one frozen dataset. It keeps no answers: the HTTP layer keeps each
+    answer's JSON in the engine's answer cache (eligibility/routes.py), the one cache of the server.
 
-    `select` runs the query (blocking); `select_async`, when given, runs it from the event loop (the HTTP
-    layer: no thread per question)."""
+    `select` runs the query (blocking); `select_async`, when given, runs it from the event loop."""
 
-    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select, cache_entries: int = 2048,
+    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select,
                  select_async: AsyncSelect | None = None):  # fmt: skip
         self.catalog = catalog
         self.vocabulary = vocabulary
         self.select = select
         self.select_async = select_async
-        self.cache_entries = cache_entries
-        self._cache: OrderedDict[str, list[dict]] = OrderedDict()
-        self._lock = threading.Lock()
 
     def query_for(self, inputs: Inputs) -> str:
         return self.catalog.bind(QUERY_NAME, query_values(inputs))
 
-    def _kept(self, query: str) -> list[dict] | None:
-        with self._lock:
-            measures = self._cache.get(query)
-            if measures is not None:
-                self._cache.move_to_end(query)
-        return measures
-
-    def _keep(self, query: str, measures: list[dict]) -> None:
-        if self.cache_entries <= 0:
-            return
-        with self._lock:
-            self._cache[query] = measures
-            while len(self._cache) > self.cache_entries:
-                self._cache.popitem(last=False)
-
     def answer(self, inputs: Inputs, query: str | None = None) -> dict:
         query = query or self.query_for(inputs)
-        measures = self._kept(query)
-        if measures is None:
-            measures = measures_from_rows(self.select(query), self.vocabulary, inputs.lang)
-            self._keep(query, measures)
-        return self._answer(inputs, measures, query)
+        return self._answer(inputs, measures_from_rows(self.select(query), self.vocabulary, inputs.lang), query)
 
     async def answer_async(self, inputs: Inputs, query: str | None = None) -> dict:
-        """`answer` from the event loop: with `select_async`, the query waits on a worker without a thread."""
+        """`answer` from the event loop: with `select_async`, without a thread of the pool per question."""
         if self.select_async is None:
             return await run_in_threadpool(self.answer, inputs, query)
         query = query or self.query_for(inputs)
-        measures = self._kept(query)
-        if measures is None:
-            measures = measures_from_rows(await self.select_async(query), self.vocabulary, inputs.lang)
-            self._keep(query, measures)
-        return self._answer(inputs, measures, query)
+        rows = await self.select_async(query)
+        return self._answer(inputs, measures_from_rows(rows, self.vocabulary, inputs.lang), query)
 
     @staticmethod
     def _answer(inputs: Inputs, measures: list[dict], query: str) -> dict:
