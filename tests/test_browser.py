@@ -285,6 +285,9 @@ def test_sparql_ui_and_queries_page_share_the_site(page, site):
     page.locator("#sources-of-measure").get_by_role("button", name="Uitvoeren").click()
     page.wait_for_url("**/queries/sources-of-measure?**")
     assert page.locator("table tbody tr").count() > 0
+    # the answer is a page of the site too (in the browser's language: the query's parameters are its own)
+    assert page.locator("nav.languages").count() == 1 and page.locator("h1").count() == 1
+    assert axe_violations(page) == []
 
     outside = block_other_hosts(page.context)
     page.goto(f"{site}/sparql?lang=fr")

@@ -140,6 +140,15 @@ def test_browser_gets_an_html_table(client):
     response = client.get("/sparql", params={"query": SELECT}, headers=browser)
     assert response.headers["content-type"].startswith("text/html")
     assert "<table>" in response.text and response.text.count("<tr>") == 6
+    assert '<html lang="en"' in response.text and "<nav" in response.text  # the site's layout
+    french = client.get("/sparql", params={"query": "ASK {}", "lang": "fr"}, headers=browser)
+    assert '<html lang="fr"' in french.text and "Réponse" in french.text and "oui" in french.text
+    again = client.get("/sparql", params={"query": "ASK {}", "lang": "fr"},
+                       headers={**browser, "if-none-match": french.headers["etag"]})
+    assert again.status_code == 304
+    other = client.get("/sparql", params={"query": "ASK {}", "lang": "nl"},
+                       headers={**browser, "if-none-match": french.headers["etag"]})
+    assert other.status_code == 200 and '<html lang="nl"' in other.text  # the page's ETag names its language
     attack = client.get("/sparql", params={"query": 'SELECT ("<script>x</script>" AS ?x) {}'}, headers=browser)
     assert "<script>x</script>" not in attack.text and "&lt;script&gt;" in attack.text
 

@@ -63,13 +63,6 @@ ORDER BY DESC(?instances)""",
     ),
 ]
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
-table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;
-vertical-align:top;text-align:left}th{background:#f3f3f3}pre{background:#f7f7f7;padding:.75rem;
-overflow:auto}.lang,.dt{color:#777;font-size:.8em}nav a{margin-right:1rem}
-"""
-
 
 def examples(lang: str) -> list[dict[str, str]]:
     """The example queries, named and filtered in the page's language."""
@@ -109,24 +102,21 @@ def _cell(term: dict | None) -> str:
     return out
 
 
-def results_page(body: bytes, *, form: str, query: str | None = None, title: str = "SPARQL results") -> str:
-    """An HTML page for an answer: a table for SELECT, the boolean for ASK, Turtle for graphs."""
+def results_response(request, body: bytes, *, form: str, query: str | None, title: str, etag: str | None):
+    """An answer as a page in the site's layout and language: a table for SELECT, the boolean for ASK,
+    Turtle for graphs. Its ETag is the page's: the answer's, with the language and the path."""
+    from markupsafe import Markup
+
+    from inclusion_kg.publish.web import html_response
+
+    context = {"title": title, "query": query, "graph": None, "boolean": None, "names": [], "rows": []}
     if form.upper() in ("CONSTRUCT", "DESCRIBE"):
-        content = f"<pre>{escape(body.decode('utf-8'))}</pre>"
+        context["graph"] = body.decode("utf-8")
     else:
         data = json.loads(body)
         if "boolean" in data:
-            content = f"<p>Answer: <strong>{'true' if data['boolean'] else 'false'}</strong></p>"
+            context["boolean"] = data["boolean"]
         else:
-            names = data["head"]["vars"]
-            rows = data["results"]["bindings"]
-            head = "".join(f"<th>{escape(n)}</th>" for n in names)
-            lines = "".join(
-                "<tr>" + "".join(f"<td>{_cell(row.get(n))}</td>" for n in names) + "</tr>" for row in rows
-            )
-            content = f"<p>{len(rows)} row(s)</p><table><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
-    shown = f"<details><summary>Query</summary><pre>{escape(query)}</pre></details>" if query else ""
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{shown}{content}</body></html>"
-    )
+            names = context["names"] = data["head"]["vars"]
+            context["rows"] = [[Markup(_cell(row.get(n))) for n in names] for row in data["results"]["bindings"]]
+    return html_response(request, "results.html", etag_extra=etag or "", **context)

@@ -174,5 +174,5 @@ def sparql_response(
     if media_type == f.HTML:
         from inclusion_kg.sparql import html
 
-        body = html.results_page(body, form=form, query=query, title=title).encode("utf-8")
+        return html.results_response(request, body, form=form, query=query, title=title, etag=etag)
     return Response(content=body, media_type=f.CONTENT_TYPES.get(media_type, media_type), headers=cache_headers(etag))
