@@ -7,7 +7,7 @@ organisation, in education only maintenance/administrative/service staff; AVIQ's
 inactive for more than six months; mentoring premiums: a mentor is appointed; AVIQ's travel costs: in case
 of individual transport; AVIQ's awareness funding: independent of hiring). Nothing here is read from the
 data or computed by the code under test: the `brochure_status` oracle below only combines these facts
-with the Kleene rule of DESIGN.md.
+with the Kleene rule of docs/eligibility.md.
 """
 
 from __future__ import annotations

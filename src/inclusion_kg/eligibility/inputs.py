@@ -134,7 +134,7 @@ def language_from(accept_language: str | None) -> str:
 
 
 def parse_inputs(vocabulary: Vocabulary, raw: dict[str, str], accept_language: str | None = None) -> Inputs:
-    """Check raw inputs (by DESIGN.md name); InputError for an unknown name or a value that does not fit."""
+    """Check raw inputs (by input name, as the ontology gives it); InputError for an unknown name or a value that does not fit."""
     dated = vocabulary.date_inputs()  # inactive_since -> inactive_months
     allowed = vocabulary.names() + sorted(dated) + [DATE, LANG]
     for name in raw:
