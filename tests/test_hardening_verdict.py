@@ -62,3 +62,43 @@ def test_shapes_are_part_of_the_verdict(root, validations):
     shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# changed shapes\n", encoding="utf-8")
     load_graph(root=root)
     assert len(validations) == 2
+
+
+@pytest.fixture
+def log_validations(monkeypatch) -> list:
+    import inclusion_kg.history.log as log_module
+
+    ran = []
+    real = log_module.validate_graph
+
+    def counted(data, shapes):
+        ran.append(len(data))
+        return real(data, shapes)
+
+    monkeypatch.setattr(log_module, "validate_graph", counted)
+    return ran
+
+
+def test_the_change_log_verdict_is_kept_until_the_log_changes(root, log_validations):
+    from inclusion_kg.history.log import load_log
+
+    first, second = load_log(root), load_log(root)
+    assert len(log_validations) == 1 and first.digest == second.digest
+    release = sorted((root / "data" / "history").glob("*.ttl"))[0]
+    release.write_text(release.read_text(encoding="utf-8") + "\n# a changed log\n", encoding="utf-8")
+    load_log(root)
+    assert len(log_validations) == 2  # changed: checked again
+
+
+def test_a_change_log_that_does_not_conform_is_refused_every_time(root, log_validations):
+    from inclusion_kg.history.log import LogError, load_log
+
+    release = sorted((root / "data" / "history").glob("*.ttl"))[0]
+    text = release.read_text(encoding="utf-8")
+    broken = text.replace("dct:isVersionOf", "dct:references", 1)
+    assert broken != text
+    release.write_text(broken, encoding="utf-8")
+    for attempt in (1, 2):
+        with pytest.raises(LogError):
+            load_log(root)
+        assert len(log_validations) == attempt  # never kept: checked (and refused) each time

@@ -196,16 +196,35 @@ class InvalidDataError(ValueError):
 
 
 def verdict_key(root: Path | None = None) -> str:
-    """The content hash of what decides a validation: the data, the shapes, the check queries, the versions
-    of this package and of pyshacl."""
+    """The content hash of what decides the data's validation: the data, the shapes, the check queries."""
+    return content_key(data_files(root) + shape_files(root) + check_queries(root))
+
+
+def content_key(paths: list[Path]) -> str:
+    """The content hash of `paths` and of the versions of this package and of pyshacl."""
     from importlib.metadata import version
 
     from inclusion_kg import __version__
 
     digest = hashlib.sha256(f"{__version__}\0{version('pyshacl')}\0".encode())
-    for path in data_files(root) + shape_files(root) + check_queries(root):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def kept_verdict(key: str) -> bool:
+    """Whether content of this key was found to conform before (`keep_verdict`)."""
+    return (verdict_folder() / key).exists()
+
+
+def keep_verdict(key: str) -> None:
+    """Remember that content of this key conforms; only conforming verdicts are kept."""
+    try:
+        kept = verdict_folder() / key
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text("conforms\n")
+    except OSError:  # a read-only home: validate at every start
+        pass
 
 
 def verdict_folder() -> Path:
@@ -222,15 +241,11 @@ def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
     pyshacl (seconds); changed data is validated again, and data that does not conform is always refused."""
     graph = parse_files(data_files(root))
     if validate:
-        kept = verdict_folder() / verdict_key(root)
-        if kept.exists():
+        key = verdict_key(root)
+        if kept_verdict(key):
             return graph
         report = validate_dataset(graph, root)
         if not report.conforms:
             raise InvalidDataError(report)
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            kept.write_text("conforms\n")
-        except OSError:  # a read-only home: validate at every start
-            pass
+        keep_verdict(key)
     return graph

@@ -22,7 +22,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 
-from inclusion_kg.graph import HISTORY_FOLDER, parse_files, project_root, validate_graph
+from inclusion_kg.graph import (HISTORY_FOLDER, content_key, keep_verdict, kept_verdict, parse_files, project_root,
+                                 validate_graph)
 from inclusion_kg.namespaces import ADMS, AS, DATASET, ID, bind_prefixes
 
 DCAT3 = Namespace(str(DCAT))  # DCAT 3 terms (dcat:version, dcat:previousVersion) rdflib's closed DCAT lacks
@@ -168,13 +169,16 @@ def history_shapes(root: Path | None = None) -> Graph:
 
 
 def load_log(root: Path | None = None, validate: bool = True) -> ChangeLog:
-    """The change log of `root`, checked against shapes/history.ttl (an empty log when there is none)."""
+    """The change log of `root`, checked against shapes/history.ttl (an empty log when there is none). A log
+    found to conform before, byte for byte with the same shapes, is not checked again (graph.keep_verdict)."""
     files = log_files(root)
     graph = parse_files(files) if files else new_graph()
-    if validate and files:
+    key = "log-" + content_key([*files, (root or project_root()) / SHAPES_FILE]) if files else ""
+    if validate and files and not kept_verdict(key):
         report = validate_graph(graph, history_shapes(root))
         if not report.conforms:
             raise LogError(f"the change log in {history_folder(root)} does not conform:\n{report}")
+        keep_verdict(key)
     for path in files:
         if (release_iri(path.stem), RDF.type, DCAT.Dataset) not in graph:
             raise LogError(f"{path}: the file of release {path.stem} does not describe {release_iri(path.stem)}")
