@@ -118,8 +118,9 @@ def test_a_guarded_condition_reads_as_one_sentence(client, data):
     assert f"Not relevant to this hire (only in this case: {guard_label})" in text(result_part(elsewhere.text))
 
 
-def test_newer_answer_fields_are_rendered_when_present(data):
-    """Fields a producer adds (summary, status_label, gives, options, not_covered) light up the page."""
+def test_the_answer_fields_are_rendered(data):
+    """What the answer says (summary, status_label, gives, quota_free, options, not_covered) is what the page
+    shows, whatever the graph holds (a measure the graph does not know)."""
     page = Page("fr", "/", explicit_lang=True)
     fields = home_view(data, page)["fields"]
     measure = BASE + "id/measure/x"
@@ -132,9 +133,10 @@ def test_newer_answer_fields_are_rendered_when_present(data):
                          "status_label": "inconnue", "input": "contract", "given": BASE + "id/contract-type/internship",
                          "options": [{"concept": "x", "label": "Stage de découverte"}]}],
          "missing": ["contract"], "sources": []},
-        {"measure": measure + "2", "label": "Prime Y", "status": "undetermined", "conditions": [
-            {"condition": measure + "-d", "label": "Contrat", "status": "unknown", "input": "contract",
-             "given": BASE + "id/contract-type/adaptation-contract", "not_covered": True}],
+        {"measure": measure + "2", "label": "Prime Y", "status": "undetermined", "status_label": "à préciser",
+         "gives": [], "quota_free": None, "conditions": [
+            {"condition": measure + "-d", "label": "Contrat", "status": "unknown", "status_label": "inconnue",
+             "input": "contract", "given": BASE + "id/contract-type/adaptation-contract", "not_covered": True}],
          "missing": [], "sources": [], "agency_label": "VDAB"}]}
     result = result_view(answer, data, page, fields, {})
     assert result.release == "2025-10" and result.headline[1][1].startswith("2 ")

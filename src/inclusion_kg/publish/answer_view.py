@@ -2,30 +2,23 @@
 
 A headline count per status, then per measure: what it gives and to whom, why it applies or not in one
 sentence, what to answer to decide an undetermined one, each condition as a sentence, and its sources.
-Fields of the answer that a producer may not send yet (`summary`, `status_label`, `gives`, `quota_free`,
-`allowed`, `bounds`, `options`, `not_covered`, `release`) are read when present and replaced by what the
-graph or the older fields say when not.
+It reads the answer as eligibility/models.py types it; labels and statuses come from the answer itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 
 from inclusion_kg.publish.home import PERCENT_INPUTS, Field
 from inclusion_kg.publish.i18n import format_number, format_percent, parse_number
-from inclusion_kg.publish.resource import outputs_of
 from inclusion_kg.publish.view import Link, Page, Text, label, site_path
 
 STATUSES = ("eligible", "undetermined", "not-eligible")
 BOUND_WORDS = {"min-inclusive": "at_least", "min-exclusive": "more_than", "max-inclusive": "at_most",
                "max-exclusive": "less_than"}
-COMPARISON = re.compile(r"^(>=|≥|>|<=|≤|<)\s*(-?[0-9.]+)$")
-COMPARISON_WORDS = {">=": "at_least", "≥": "at_least", ">": "more_than", "<=": "at_most", "≤": "at_most",
-                    "<": "less_than"}
 
 
 @dataclass
@@ -99,9 +92,7 @@ class Reader:
         if c.get("bounds"):
             return " ".join(f"{self.t(BOUND_WORDS.get(b['kind'], 'at_least'))} {self.value(b['value'], name)}"
                             for b in c["bounds"])
-        text = c.get("expected") or ""
-        if match := COMPARISON.match(text.strip()):
-            return f"{self.t(COMPARISON_WORDS[match[1]])} {self.value(match[2], name)}"
+        text = c.get("expected") or ""  # e.g. a boolean's "true"
         return joiner.join(self.value(part.strip(), name) for part in text.split(" | ") if part.strip())
 
     def condition(self, c: dict) -> str:
@@ -171,13 +162,9 @@ def to_decide(reader: Reader, m: dict) -> list[tuple[str, str]]:
 
 
 def gives(reader: Reader, m: dict) -> list[Gives]:
-    if "gives" in m:
-        return [Gives(g["label"], g.get("description"),
-                      ", ".join(b["label"] for b in g.get("beneficiaries", [])) or reader.t("not_stated"))
-                for g in m["gives"]]
-    return [Gives(o.link.text.text, o.description.text if o.description else None,  # from the graph
-                  ", ".join(p.text.text for p in o.paid_to) or reader.t("not_stated"))
-            for o in outputs_of(reader.graph, reader.page, URIRef(m["measure"]))]
+    return [Gives(g["label"], g.get("description"),
+                  ", ".join(b["label"] for b in g["beneficiaries"]) or reader.t("not_stated"))
+            for g in m["gives"]]
 
 
 def card(reader: Reader, m: dict) -> Card:
@@ -185,13 +172,13 @@ def card(reader: Reader, m: dict) -> Card:
     return Card(
         link=reader.link(m["measure"], m.get("label")),
         status=m["status"],
-        status_label=m.get("status_label") or reader.t(m["status"]),
+        status_label=m["status_label"],
         agency=reader.link(m.get("agency"), m.get("agency_label")),
         why=why(reader, m),
         gives=gives(reader, m),
         quota_free=(quota["label"], reader.link(quota.get("source"))) if quota else None,
         to_decide=to_decide(reader, m),
-        conditions=[(c["status"], c.get("status_label") or reader.t(c["status"]), reader.condition(c))
+        conditions=[(c["status"], c["status_label"], reader.condition(c))
                     for c in m.get("conditions", [])],
         sources=[reader.link(s) for s in m.get("sources", [])],
     )
@@ -199,7 +186,7 @@ def card(reader: Reader, m: dict) -> Card:
 
 def result_view(answer: dict, graph: Graph, page: Page, fields: list[Field], asked: dict[str, str]) -> Result:
     reader = Reader(graph, page, fields)
-    counts = answer.get("summary") or Counter(m["status"] for m in answer.get("measures", []))
+    counts = answer["summary"]
     headline = [(s, page.t(f"count_{s}_{'1' if counts.get(s, 0) == 1 else 'n'}").format(n=counts.get(s, 0)))
                 for s in STATUSES]
     cards = [card(reader, m) for m in answer.get("measures", [])]
