@@ -42,11 +42,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LiveServer:
-    """uvicorn serving `app` on 127.0.0.1:<free port> in a background thread."""
+def require(missing: str | None) -> None:
+    """A tool a test needs is `missing` (why, and how to install it): the test skips, or fails under CI, where
+    .ci/run installs every such tool."""
+    if missing:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"required under CI: {missing}")
+        pytest.skip(missing)
 
-    def __init__(self, app):
-        self.port = free_port()
+
+class LiveServer:
+    """uvicorn serving `app` on 127.0.0.1:<port> (a free one unless given) in a background thread."""
+
+    def __init__(self, app, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
                                 http=LongUrlProtocol)  # as `serve` runs it
@@ -183,7 +192,7 @@ def remote_store(tmp_path_factory):
         if kind not in started:
             reason = servers.missing(kind)
             if reason:
-                (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)(reason)
+                require(reason)
             started[kind] = servers.start_published(kind, tmp_path_factory.mktemp(kind))
         return started[kind]
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).parent / "artifacts" / "browser"
@@ -45,11 +47,7 @@ def missing_prerequisite() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser():
-    reason = missing_prerequisite()
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the browser test must run under CI: {reason}")
-        pytest.skip(reason)
+    require(missing_prerequisite())
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

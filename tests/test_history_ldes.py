@@ -9,24 +9,20 @@ Locally the test skips, saying why, when node or the client is missing; under CI
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from conftest import free_port
+from conftest import LiveServer, free_port, require
 from history_edits import WITHDRAWN, second_release
 from inclusion_kg.history.log import closure, is_versioned, new_graph
 from inclusion_kg.history.release import descriptions, fingerprint
-from inclusion_kg.http_protocol import LongUrlProtocol
 from inclusion_kg.namespaces import AS
 
 CLIENT = Path(__file__).parent / "ldes" / "node_modules" / ".bin" / "ldes-client"
@@ -42,28 +38,7 @@ def missing_client() -> str | None:
 
 @pytest.fixture(scope="module", autouse=True)
 def client_installed():
-    reason = missing_client()
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the LDES test must run under CI: {reason}")
-        pytest.skip(reason)
-
-
-def serve(make_app, **settings) -> tuple[str, uvicorn.Server, threading.Thread]:
-    """The app served by uvicorn on a free loopback port, its --base-url that address (the feed's links)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    app = make_app(base_url=url, **settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
-                            http=LongUrlProtocol)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    return url, server, thread
+    require(missing_client())
 
 
 @pytest.fixture(scope="module", params=["committed log", "second release"])
@@ -71,10 +46,11 @@ def live(request, make_app, tmp_path_factory):
     settings = {}
     if request.param == "second release":
         settings["root"] = second_release(tmp_path_factory.mktemp("ldes-second"))
-    url, server, thread = serve(make_app, **settings)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"  # the app's --base-url is its own address: the feed's links
+    server = LiveServer(make_app(base_url=url, **settings), port).start()
     yield url, request.param
-    server.should_exit = True
-    thread.join(10)
+    server.stop()
 
 
 def replicate(url: str) -> Graph:

@@ -7,7 +7,6 @@ README links to exists.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
+
+from conftest import require
 
 from inclusion_kg.cli import build_parser
 
@@ -58,10 +59,7 @@ def test_every_route_is_in_the_endpoint_table(app):
 
 @pytest.mark.parametrize("endpoint, command", endpoint_rows(), ids=[row[0] for row in endpoint_rows()])
 def test_each_curl_of_the_endpoint_table_answers(live_server, tmp_path, endpoint, command):
-    if shutil.which("curl") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("curl must be installed under CI (.ci/run installs it)")
-        pytest.skip("curl is not installed (apt-get install -y curl)")
+    require(None if shutil.which("curl") else "curl is not installed (apt-get install -y curl; .ci/run does)")
     args = shlex.split(command.replace(ADDRESS, live_server))
     done = subprocess.run([*args, "--fail", "--show-error"], cwd=tmp_path, capture_output=True, timeout=60)
     assert done.returncode == 0, (command, done.stderr.decode())
