@@ -28,7 +28,7 @@ from unittest.mock import patch
 import inclusion_kg.app as app_module
 from inclusion_kg.app import create_app
 from inclusion_kg.graph import load_graph
-from inclusion_kg.http_protocol import LongUrlProtocol
+from inclusion_kg.http_protocol import HttpProtocol
 from inclusion_kg.settings import Settings
 
 
@@ -58,7 +58,7 @@ class LiveServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
-                                http=LongUrlProtocol)  # as `serve` runs it
+                                http=HttpProtocol)  # as `serve` runs it
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 

@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPIOffline(
         static_url="/static/api-docs",
         lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         title="inclusion-kg",
         version=__version__,
         description="Regional support for Belgian employers who hire or keep a person with a disability: "

@@ -1,12 +1,18 @@
-"""uvicorn's HTTP protocol (httptools), with a 414 and a message for a URL the parser cannot read.
+"""uvicorn's HTTP protocol (httptools), with two changes for every route.
 
-httptools' URL parser reads request targets of at most 65,535 bytes; uvicorn answers a longer one with a bare
-"400 Invalid HTTP request received." before any app code runs. A long GET query is the usual cause, so this
-answers it as `limits.RequestLimits` answers a URL over `max_url_bytes`: 414, and "POST the query instead",
-in JSON when the client accepts JSON.
+- One write per response: uvicorn writes a response's head and its body separately, so every answer costs
+  two socket writes and two TCP segments (the connection has TCP_NODELAY), and the client reads both. The
+  protocol's transport gathers what is written during one turn of the event loop and writes it at the end
+  of that turn: a head and its body go out together, a streamed body still goes out chunk by chunk.
+- httptools' URL parser reads request targets of at most 65,535 bytes; uvicorn answers a longer one with a
+  bare "400 Invalid HTTP request received." before any app code runs. A long GET query is the usual cause, so
+  this answers it as `limits.RequestLimits` answers a URL over `max_url_bytes`: 414, and "POST the query
+  instead", in JSON when the client accepts JSON.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -15,7 +21,39 @@ from inclusion_kg.limits import plain_reply
 PARSER_URL_LIMIT = 65_535  # bytes of a request target httptools.parse_url accepts
 
 
-class LongUrlProtocol(HttpToolsProtocol):
+class GatheringTransport:
+    """A transport whose writes of one event-loop turn reach the socket as one write."""
+
+    __slots__ = ("_transport", "_loop", "_pending")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop):
+        self._transport, self._loop, self._pending = transport, loop, []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str):  # everything else is the socket transport's
+        return getattr(self._transport, name)
+
+
+class HttpProtocol(HttpToolsProtocol):
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)
+        self.transport = GatheringTransport(transport, self.loop)
+
     def send_400_response(self, msg: str) -> None:
         if len(self.url) <= PARSER_URL_LIMIT:
             return super().send_400_response(msg)

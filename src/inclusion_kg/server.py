@@ -32,7 +32,7 @@ import traceback
 import uvicorn
 
 from inclusion_kg.graph import DataParseError, InvalidDataError
-from inclusion_kg.http_protocol import LongUrlProtocol
+from inclusion_kg.http_protocol import HttpProtocol
 from inclusion_kg.reload import defer_early_sighup, early_sighup, reload_app
 from inclusion_kg.remote.backend import RemoteStoreError
 from inclusion_kg.settings import Settings
@@ -143,7 +143,7 @@ class Supervisor:
         def announce() -> None:
             os.write(notes, pid.to_bytes(4, "little"))
 
-        config = uvicorn.Config(None, lifespan="on", http=LongUrlProtocol, access_log=self.access_log,
+        config = uvicorn.Config(None, lifespan="on", http=HttpProtocol, access_log=self.access_log,
                                 log_level="warning" if not self.access_log else "info",
                                 # a retiring worker waits this long for its requests in flight, then exits
                                 timeout_graceful_shutdown=int(self.settings.query_timeout + GRACE + 5))
