@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "release": history.release,  # the release the served data is (history/state.py)
             "version": __version__,
             "worker": os.getpid(),  # the HTTP worker process that answered
+            "cache": engine.cache.status(),  # that worker's answer cache
         }
         if is_remote(settings.store):  # is the store answering?
             body["store"] = await run_in_threadpool(engine.status)

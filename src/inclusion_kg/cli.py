@@ -88,6 +88,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         queue_timeout=args.queue_timeout,
         retry_after=args.retry_after,
         graphs=tuple(args.graph),
+        cache_bytes=args.cache_bytes,
     )
     return serve(settings, host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
 
@@ -136,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-rows", type=int, default=10_000, help="rows or triples an answer may have")
     serve.add_argument("--query-workers", type=int, default=0,
                        help="queries evaluated at once by each HTTP worker (default 16)")
+    serve.add_argument("--cache-bytes", type=int, default=64 << 20,
+                       help="answer bytes kept in memory, shared among the HTTP workers (default 64 MiB; 0: none)")
     # Limits of a public endpoint (limits.py); defaults and why: docs/reliability.md
     serve.add_argument("--max-query-bytes", type=int, default=100_000, help="larger queries get 413")
     serve.add_argument("--max-body-bytes", type=int, default=1 << 20, help="larger request bodies get 413")

@@ -114,6 +114,9 @@ class Supervisor:
     # -- the workers ------------------------------------------------------------------------------------
     def spawn(self) -> None:
         self.app.state.engine.before_fork()
+        # Each worker keeps its own answers: the server's answer budget is shared among them, so the
+        # memory it takes does not grow with the number of workers.
+        self.app.state.engine.cache.resize(self.settings.cache_bytes // self.size)
         if self.frozen is not self.app:  # once per app: what it holds stays out of every later collection,
             gc.unfreeze()  # so the children do not write to (and copy) its memory pages; a replaced app is
             gc.collect()  # collected here

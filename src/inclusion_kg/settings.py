@@ -25,5 +25,5 @@ class Settings:
     max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT, DESCRIBE) an answer may have
     max_query_bytes: int = 100_000  # larger queries get 413
     query_workers: int = 0  # queries evaluated at once in each HTTP worker (threads); 0: sparql.engine.THREADS
-    cache_bytes: int = 64 << 20  # answer bytes kept in memory by each HTTP worker (0: no cache)
+    cache_bytes: int = 64 << 20  # answer bytes kept in memory (0: no cache); `serve` shares it among its workers
     graphs: tuple[str, ...] = ()  # remote store: graphs served beside ours (in the default graph)

@@ -48,11 +48,22 @@ class AnswerCache:
     """A thread-safe LRU of (ETag, body) by key, bounded in bytes; one per engine (per data version)."""
 
     def __init__(self, max_bytes: int = 64 << 20, max_entry_bytes: int = 4 << 20):
-        self.max_bytes, self.max_entry_bytes = max_bytes, min(max_entry_bytes, max_bytes)
+        self.max_entry_bytes = max_entry_bytes
         self._items: OrderedDict[tuple, tuple[str, bytes, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.resize(max_bytes)
         self.hits = self.misses = 0
+
+    def status(self) -> dict:
+        return {"answers": len(self._items), "bytes": self._bytes, "max_bytes": self.max_bytes,
+                "hits": self.hits, "misses": self.misses}
+
+    def resize(self, max_bytes: int) -> None:
+        """Set the bound (`serve` shares its budget among its HTTP workers), dropping what no longer fits."""
+        with self._lock:
+            self.max_bytes, self.max_entry_bytes = max_bytes, min(self.max_entry_bytes, max_bytes)
+            self._evict()
 
     def get(self, key: tuple) -> tuple[str, bytes] | None:
         with self._lock:
@@ -72,8 +83,11 @@ class AnswerCache:
             if key not in self._items:
                 self._items[key] = (etag, body, size)
                 self._bytes += size
-            while self._bytes > self.max_bytes:
-                self._bytes -= self._items.popitem(last=False)[1][2]
+            self._evict()
+
+    def _evict(self) -> None:
+        while self._bytes > self.max_bytes:
+            self._bytes -= self._items.popitem(last=False)[1][2]
 
 
 class QueryEngine:
