@@ -154,3 +154,16 @@ def test_deep_nesting_is_refused_before_it_can_crash_the_parser(client):
     assert response.status_code == 400 and "nests" in response.text
     fine = "SELECT * WHERE " + "{" * 150 + "}" * 150
     assert client.post("/sparql", data={"query": fine}).status_code == 200
+
+
+def test_remembered_analyses_stay_bounded_whatever_the_size_of_the_queries():
+    from inclusion_kg.sparql import safety
+
+    filler = "# " + "x" * safety.MEMO_QUERY_CHARS + "\n"
+    before = safety._remembered.cache_info().currsize
+    for number in range(20):  # large queries are analysed every time, never remembered
+        assert safety.analyze(f"{filler}SELECT * WHERE {{ ?s ?p {number} }}").form == "SELECT"
+    assert safety._remembered.cache_info().currsize == before
+    for number in range(safety.MEMO_ENTRIES + 50):
+        safety.analyze(f"ASK {{ ?s ?p {number} }}")
+    assert safety._remembered.cache_info().currsize == safety.MEMO_ENTRIES

@@ -55,6 +55,7 @@ FORBIDDEN = {"SERVICE": "SERVICE (federated queries to other endpoints)", "LOAD"
 # Functions whose answer changes from one evaluation to the next: such answers are not cached.
 NONDETERMINISTIC = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 MAX_NESTING = 200
+MEMO_QUERY_CHARS, MEMO_ENTRIES = 4096, 2048  # analyses remembered: at most 8 M characters of queries
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -121,9 +122,17 @@ def _refuse_forbidden(text: str, words: list[tuple[str, int]]) -> None:
             )
 
 
-@lru_cache(maxsize=4096)
 def analyze(query: str) -> QueryInfo:
-    """The query's form, or ForbiddenQueryError / UpdateNotAllowedError / QuerySyntaxError."""
+    """The query's form, or ForbiddenQueryError / UpdateNotAllowedError / QuerySyntaxError.
+
+    The analysis of a query of at most MEMO_QUERY_CHARS is remembered (a query asked again, e.g. one whose
+    answer is kept, is not tokenized again); longer ones are rare, and remembering them would let the memo
+    hold MEMO_ENTRIES times the largest query allowed."""
+    return _remembered(query) if len(query) <= MEMO_QUERY_CHARS else _analyze(query)
+
+
+
+def _analyze(query: str) -> QueryInfo:
     words = _words(query)
     _refuse_forbidden(query, words)
     if "\\u" in query or "\\U" in query:
@@ -143,3 +152,6 @@ def analyze(query: str) -> QueryInfo:
     raise QuerySyntaxError(
         "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue", "1:1"
     )
+
+
+_remembered = lru_cache(maxsize=MEMO_ENTRIES)(_analyze)
