@@ -19,7 +19,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 from inclusion_kg.graph import validate_graph
 from inclusion_kg.history.log import (
     DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, closure, history_folder, history_shapes, is_versioned,
-    new_graph, release_iri, version_iri,
+    description_graph, new_graph, release_iri, version_iri,
 )
 from inclusion_kg.namespaces import ADMS
 from inclusion_kg.turtle_format import format_turtle
@@ -51,7 +51,7 @@ def descriptions(data: Graph) -> dict[URIRef, Graph]:
     """Each versioned resource of `data`: its own triples and those of its blank nodes."""
     found = {}
     for subject in sorted({s for s in data.subjects() if is_versioned(s)}):
-        found[subject] = closure(data, subject, new_graph())
+        found[subject] = closure(data, subject, description_graph())
     return found
 
 
