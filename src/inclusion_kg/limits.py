@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections import deque
 
 COSTLY_PREFIXES = ("/sparql", "/queries", "/eligibility")
 
@@ -32,49 +31,34 @@ class Limiter:
         self.max_queue = max(0, max_queue)
         self.queue_timeout = queue_timeout
         self.retry_after = max(1, int(math.ceil(retry_after)))
-        self.active = 0
-        self._waiters: deque[asyncio.Future] = deque()
+        self.active = self.waiting = 0
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def acquire(self) -> bool:
         """True when admitted (call `release` after); False when the client should get 503."""
-        if self.active < self.max_concurrent and not self._waiters:
-            self.active += 1
-            return True
-        if len(self._waiters) >= self.max_queue:
-            return False
-        future = asyncio.get_running_loop().create_future()
-        self._waiters.append(future)
-        try:
-            await asyncio.wait_for(asyncio.shield(future), self.queue_timeout)
-        except TimeoutError:
-            if future.done() and not future.cancelled():  # admitted just as the wait ended: keep it
-                return True
-            future.cancel()
-            self._forget(future)
-            return False
-        except asyncio.CancelledError:  # the client went away while queued
-            if future.done() and not future.cancelled():
-                self.release()
-            else:
-                future.cancel()
-                self._forget(future)
-            raise
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a semaphore waits in one event loop (each forked worker runs its own)
+            self._slots, self._loop = asyncio.Semaphore(self.max_concurrent), loop
+        if self._slots.locked():  # taken, or others wait: join the queue (asyncio's semaphore is FIFO)
+            if self.waiting >= self.max_queue:
+                return False
+            self.waiting += 1
+            try:
+                async with asyncio.timeout(self.queue_timeout):
+                    await self._slots.acquire()  # a cancelled wait gives back a slot it was just handed
+            except TimeoutError:
+                return False
+            finally:
+                self.waiting -= 1
+        else:
+            await self._slots.acquire()  # a free slot: at once
+        self.active += 1
         return True
 
-    def _forget(self, future: asyncio.Future) -> None:
-        try:
-            self._waiters.remove(future)
-        except ValueError:
-            pass
-
     def release(self) -> None:
-        """Hand the slot to the first live waiter, else free it."""
-        while self._waiters:
-            future = self._waiters.popleft()
-            if not future.done():
-                future.set_result(None)  # the slot passes on: `active` stays the same
-                return
         self.active -= 1
+        self._slots.release()
 
 
 def plain_reply(status: int, kind: str, message: str, accept: bytes, extra: list | None = None):
@@ -152,7 +136,7 @@ class RequestLimits:
         if not await self.limiter.acquire():
             return await self._reply(send, 503, "busy",
                                      f"the server is answering {self.limiter.max_concurrent} requests and "
-                                     f"{len(self.limiter._waiters)} more are waiting (the limits); "
+                                     f"{self.limiter.waiting} more are waiting (the limits); "
                                      f"try again in {self.limiter.retry_after} s", accept, retry)
         try:
             await self.app(scope, receive, send_with_retry)
