@@ -4,6 +4,7 @@ itself, over --data of 100k triples."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
@@ -16,6 +17,8 @@ TIMEOUT = 2.0  # seconds
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 10^10 pairs over --data: minutes of CPU
 LIGHT = "SELECT ?s WHERE {{ ?s a ?type }} LIMIT {limit}"
 JSON = {"accept": "application/sparql-results+json"}
+OVERSIZE = b"x" * (2 << 20)  # over the 1 MiB body limit
+QUERY_BODY = {"content-type": "application/sparql-query"}
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +107,32 @@ def test_runaways_get_504_in_time_while_everything_else_is_answered(served, runa
     time.sleep(0.5)
     assert server_cpu(served) - used < 0.1
     assert len(workers(served)) == 2
+
+
+def test_uploads_refused_while_workers_retire_get_their_413(served):
+    """A body over the limit is refused (413) as it arrives; on a retiring worker the connection then closes,
+    which must not reset it before the client has read the answer."""
+    outcome: list = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+
+        async def uploader(http: httpx.AsyncClient) -> None:  # kept-alive, pooled connections
+            while not stop.is_set():
+                try:
+                    outcome.append((await http.post("/sparql", content=OVERSIZE, headers=QUERY_BODY)).status_code)
+                except httpx.HTTPError as error:
+                    outcome.append(repr(error))
+
+        async with httpx.AsyncClient(base_url=served.url, timeout=30) as http:
+            uploads = [asyncio.create_task(uploader(http)) for _ in range(8)]
+            for i in range(3):  # three runaways, one after the other: three workers retire
+                await asyncio.to_thread(runaway, served.url, 100 + i, [])
+            stop.set()
+            await asyncio.gather(*uploads)
+
+    asyncio.run(scenario())
+    assert len(outcome) > 50 and set(outcome) == {413}, [s for s in outcome if s != 413][:5]
 
 
 def test_a_worker_that_dies_is_replaced(served):

@@ -19,6 +19,7 @@ See docs/architecture.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -40,6 +41,7 @@ from inclusion_kg.store import DataFileError
 
 log = logging.getLogger("inclusion_kg.server")
 GRACE = 1.0  # seconds a retiring worker keeps its connections open for a last request
+DRAIN_BYTES = 16 << 20  # of an upload refused while retiring, read before its connection closes
 STOP_WAIT = 15.0  # seconds the supervisor waits for retiring workers when it stops, before SIGKILL
 SIGNALS = (signal.SIGCHLD, signal.SIGHUP, signal.SIGTERM, signal.SIGINT)
 
@@ -81,18 +83,38 @@ class Worker(uvicorn.Server):
 
 def closing_when_retiring(app, worker: Worker):
     """Once the worker retires, every answer carries `Connection: close`: the client's next request goes to
-    a new connection (accepted by a live worker) instead of one about to close."""
+    a new connection (accepted by a live worker) instead of one about to close.
+
+    An answer given before the request's body was read whole (a 413 refuses an upload as it arrives) is
+    finished only once the rest of the body is read (up to DRAIN_BYTES, for up to GRACE seconds): uvicorn
+    closes the connection as the answer ends, and closing a socket with unread bytes makes the kernel reset
+    the connection, and the client lose the answer."""
 
     async def wrapped(scope, receive, send):
         if not worker.retiring or scope["type"] != "http":
             return await app(scope, receive, send)
+        unread = any((name == b"content-length" and value.strip() != b"0") or name == b"transfer-encoding"
+                     for name, value in scope["headers"])
+
+        async def receive_noting_the_end():
+            nonlocal unread
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                unread = False
+            return message
 
         async def send_closing(message):
             if message["type"] == "http.response.start":
                 message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            elif unread and not message.get("more_body", False):  # the answer's last part: read the upload first
+                left = DRAIN_BYTES
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(GRACE):
+                        while unread and left > 0:
+                            left -= len((await receive_noting_the_end()).get("body", b""))
             await send(message)
 
-        await app(scope, receive, send_closing)
+        await app(scope, receive_noting_the_end, send_closing)
 
     return wrapped
 
