@@ -26,6 +26,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NoReturn
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from inclusion_kg.errors import (
@@ -138,31 +139,26 @@ class QueryEngine:
     async def evaluate(self, key: tuple, etag: str | None) -> bytes:
         """The answer for a key from `prepare` (not cached), from an evaluation thread, for the event loop."""
         started, future = self._submit(key)
-        wrapped = asyncio.wrap_future(future)
         waited = time.monotonic()
         try:
-            while not wrapped.done():
-                seconds = self._left(started, future, waited)
-                await asyncio.wait({wrapped}, timeout=seconds)
+            async with asyncio.timeout(self.timeout):
+                body = await asyncio.wrap_future(future)  # a cancelled wait cancels a job not yet started
+        except TimeoutError:
+            self._deadline(started, future)
         except asyncio.CancelledError:  # the client went away: a runaway is still stopped at its deadline
             left = max(0.0, waited + self.timeout - time.monotonic())
             asyncio.get_running_loop().call_later(left, self._watch, started, future)
             raise
-        return self._keep(key, etag, wrapped.result())
+        return self._keep(key, etag, body)
 
     def evaluate_blocking(self, key: tuple, etag: str | None) -> bytes:
         """`evaluate` for a caller outside the event loop (start-up look-ups, synchronous routes)."""
         started, future = self._submit(key)
-        waited = time.monotonic()
-        while not future.done():
-            seconds = self._left(started, future, waited)
-            try:
-                future.result(seconds)
-            except TimeoutError:
-                continue
-            except BaseException:  # noqa: BLE001 - re-raised by result() below
-                break
-        return self._keep(key, etag, future.result())
+        try:
+            body = future.result(self.timeout)  # only bytes or a SparqlError come out of _run
+        except TimeoutError:
+            self._deadline(started, future)
+        return self._keep(key, etag, body)
 
     def _keep(self, key, etag, body: bytes) -> bytes:
         if etag:
@@ -173,12 +169,9 @@ class QueryEngine:
         started: list[float] = []  # set by the evaluation thread when it takes the job
         return started, self._executor().submit(self._run, started, *key)
 
-    def _left(self, started: list, future: Future, waited: float) -> float:
-        """Seconds to wait more for `future`, or raise at the deadline (counted from the request, as its
-        client counts): 504 if the query is running, 503 if it never got a thread."""
-        now = time.monotonic()
-        if now - waited < self.timeout:
-            return waited + self.timeout - now + 0.001
+    def _deadline(self, started: list, future: Future) -> NoReturn:
+        """At the deadline (counted from the request, as its client counts): 503 if the query never got a
+        thread (it will not run), else 504, and the runaway is dealt with."""
         if not started and future.cancel():
             raise ServiceBusyError(f"every query thread stayed busy for {self.timeout:g} s; try again in a moment")
         self._runaway()
