@@ -46,20 +46,8 @@ RDF_FORMATS = {
     TRIG: ox.RdfFormat.TRIG,
 }
 
-# What the Content-Type header says (text formats are UTF-8).
-CONTENT_TYPES = {
-    JSON: "application/sparql-results+json; charset=utf-8",
-    XML: "application/sparql-results+xml; charset=utf-8",
-    CSV: "text/csv; charset=utf-8",
-    TSV: "text/tab-separated-values; charset=utf-8",
-    TURTLE: "text/turtle; charset=utf-8",
-    NTRIPLES: "application/n-triples; charset=utf-8",
-    JSONLD: "application/ld+json; charset=utf-8",
-    RDFXML: "application/rdf+xml; charset=utf-8",
-    NQUADS: "application/n-quads; charset=utf-8",
-    TRIG: "application/trig; charset=utf-8",
-    HTML: "text/html; charset=utf-8",
-}
+# What the Content-Type header says: every format is text, in UTF-8.
+CONTENT_TYPES = {media: f"{media}; charset=utf-8" for media in (*TABLE_TYPES, *GRAPH_TYPES, HTML)}
 
 
 def count_rows(body: bytes, media_type: str, limit: int) -> int:
