@@ -26,6 +26,11 @@ CONDITION_STATUS = ("unmet", "unknown", "met")  # by rank
 MEASURE_STATUS = ("not-eligible", "undetermined", "eligible")  # by the least rank of its conditions
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
 TRUE = ("true", "1")  # Virtuoso writes true as 1
+(C_AGENCY, C_INDEPENDENT, C_SOURCES, C_INPUT, C_SOURCE, C_GUARD, C_CHECK, C_OF_MEASURE, C_OF_CONDITION, C_GUARDING,
+ C_TEXT, C_LANG, C_LABEL, C_AGENCY_LABEL, C_EXPECTED, C_CASE, C_KEY, C_OPTIONS, C_ANSWERABLE) = (
+    str(IKGC[name]) for name in ("agency", "independentOfHiring", "sources", "input", "source", "guard", "check",
+                                 "ofMeasure", "ofCondition", "guarding", "text", "lang", "label", "agencyLabel",
+                                 "expected", "case", "key", "options", "answerable"))  # fmt: skip
 
 
 def given_value(value):
@@ -37,35 +42,48 @@ def given_value(value):
 
 
 class Rules:
-    """The question-independent parts of the answer, by language (read once per dataset version)."""
+    """The question-independent parts of the answer, by language, read from the compiled rules once per
+    dataset version (queries/eligibility-rules.rq: the graph's triples)."""
 
     def __init__(self, select: Select, query: str, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        measures: dict[str, dict] = {}
-        conditions: dict[str, dict] = {}
-        texts: dict[str, dict] = {}
+        by_subject: dict[str, dict[str, list[dict]]] = {}
         for row in select(query):
-            subject = row["subject"]["value"]
-            if "agency" in row:
-                measures[subject] = {"agency": row["agency"]["value"],
-                                     "independent": row["independentOfHiring"]["value"] in TRUE,
-                                     "sources": sorted(row["sources"]["value"].split())}  # fmt: skip
-            elif "input" in row:
-                conditions[subject] = {"input": row["input"]["value"], "source": _value(row, "source"),
-                                       "guard": _value(row, "guard")}  # fmt: skip
-            else:
+            by_subject.setdefault(row["subject"]["value"], {}).setdefault(row["property"]["value"], []).append(
+                row["object"])
+        one = _first
+        texts: dict[str, dict] = {}
+        measures: dict[str, dict] = {}
+        self.conditions: dict[str, dict] = {}  # condition or guard -> its input, source, guard
+        self.slots: dict[str, tuple[str, str, bool, str]] = {}  # slot -> (measure, condition, guarding, check)
+        self.cases: dict[tuple[str, str], tuple[str, bool]] = {}  # (check, key) -> (options, answerable)
+        for subject, facts in by_subject.items():
+            if C_AGENCY in facts:
+                measures[subject] = {"agency": one(facts, C_AGENCY), "independent": one(facts, C_INDEPENDENT) in TRUE,
+                                     "sources": sorted((one(facts, C_SOURCES) or "").split())}  # fmt: skip
+            if C_INPUT in facts:
+                self.conditions[subject] = {"input": one(facts, C_INPUT), "source": one(facts, C_SOURCE),
+                                            "guard": one(facts, C_GUARD)}  # fmt: skip
+            if C_CHECK in facts:
+                self.slots[subject] = (one(facts, C_OF_MEASURE), one(facts, C_OF_CONDITION),
+                                       one(facts, C_GUARDING) in TRUE, one(facts, C_CHECK))  # fmt: skip
+            for text in facts.get(C_TEXT, []):
+                found = by_subject.get(text["value"], {})
                 entry = texts.setdefault(subject, {"label": {}, "agency_label": {}, "expected": {}})
-                lang = row["lang"]["value"]
-                entry["label"][lang] = row["label"]["value"]
-                if "agencyLabel" in row:
-                    entry["agency_label"][lang] = row["agencyLabel"]["value"]
-                if "expected" in row:
-                    entry["expected"][lang] = " | ".join(sorted(row["expected"]["value"].split(" | "))) or None
-        self.conditions = conditions
+                lang = one(found, C_LANG)
+                entry["label"][lang] = one(found, C_LABEL)
+                if C_AGENCY_LABEL in found:
+                    entry["agency_label"][lang] = one(found, C_AGENCY_LABEL)
+                if C_EXPECTED in found:
+                    entry["expected"][lang] = " | ".join(sorted(one(found, C_EXPECTED).split(" | "))) or None
+            for case in facts.get(C_CASE, []):
+                found = by_subject.get(case["value"], {})
+                self.cases[(subject, one(found, C_KEY))] = (one(found, C_OPTIONS) or "",
+                                                            one(found, C_ANSWERABLE) in TRUE)  # fmt: skip
         self.measure_parts = {lang: {iri: self._measure(iri, m, texts.get(iri), lang) for iri, m in measures.items()}
                               for lang in LANGUAGES}  # fmt: skip
         self.condition_parts = {lang: {iri: self._condition(iri, c, texts.get(iri), lang)
-                                       for iri, c in conditions.items()} for lang in LANGUAGES}  # fmt: skip
+                                       for iri, c in self.conditions.items()} for lang in LANGUAGES}  # fmt: skip
 
     def _measure(self, iri: str, measure: dict, text: dict | None, lang: str) -> dict:
         vocabulary, text = self.vocabulary, text or {"label": {}, "agency_label": {}}
@@ -96,28 +114,34 @@ class Rules:
         }
 
 
-def _value(row: Row, name: str):
-    term = row.get(name)
-    return None if term is None else term["value"]
+def _first(facts: dict[str, list[dict]], prop: str) -> str | None:
+    """The (one) value of `prop`, as text; None when there is none."""
+    found = facts.get(prop)
+    return found[0]["value"] if found else None
 
 
 def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
     return [{"concept": iri, "label": vocabulary.concept_label(iri, lang)} for iri in sorted(set(iris))]
 
 
-def _condition_entry(row: Row, rules: Rules, inputs: Inputs, missing: set[str]) -> tuple[int, dict]:
-    """The condition's JSON and its rank; adds to `missing` the inputs that would decide it."""
-    condition, lang, vocabulary = row["condition"]["value"], inputs.lang, rules.vocabulary
+def _condition_entry(condition: str, own: tuple, guard: tuple | None, rules: Rules, inputs: Inputs,
+                     missing: set[str]) -> tuple[int, dict]:
+    """The condition's JSON and its rank from its own (rank, key) and its guard's; adds to `missing` the
+    inputs that would decide it. Kleene: a guarded condition is the greater of its own rank and 2 minus its
+    guard's (met when the guard is unmet, unknown when the guard is unknown and it is not met itself)."""
+    lang, vocabulary = inputs.lang, rules.vocabulary
     facts, parts = rules.conditions[condition], rules.condition_parts[lang][condition]
-    rank, own, guard = int(row["rank"]["value"]), int(row["ownRank"]["value"]), int(row["guardRank"]["value"])
+    own_rank, own_key = own
+    rank = own_rank if guard is None else max(own_rank, 2 - guard[0])
     status, name = CONDITION_STATUS[rank], facts["input"]
     options, deciding = [], []
     if rank == 1:
-        if own == 1:
-            options = _concepts(_value(row, "options").split(), vocabulary, lang)
-            if row["ownAnswerable"]["value"] in TRUE:
+        if own_rank == 1:
+            listed, answerable = rules.cases.get((condition, own_key), ("", False))
+            options = _concepts(listed.split(), vocabulary, lang)
+            if answerable:
                 deciding.append(name)
-        if guard == 1 and row["guardAnswerable"]["value"] in TRUE:
+        if guard is not None and guard[0] == 1 and rules.cases.get((facts["guard"], guard[1]), ("", False))[1]:
             deciding.append(rules.conditions[facts["guard"]]["input"])
     missing.update(deciding)
     entry = {
@@ -135,38 +159,36 @@ def _condition_entry(row: Row, rules: Rules, inputs: Inputs, missing: set[str]) 
         "options": options,
         "not_covered": rank == 1 and not deciding,
     }
-    if guard >= 0:
+    if guard is not None:
         entry["applies_only_if"] = {"condition": facts["guard"], "label": vocabulary.guard_label(facts["guard"], lang),
-                                    "status": CONDITION_STATUS[guard]}  # fmt: skip
+                                    "status": CONDITION_STATUS[guard[0]]}  # fmt: skip
     return rank, entry
 
 
 def measures_from_lookup(rows: list[Row], rules: Rules, inputs: Inputs) -> list[dict]:
-    """The answer's measures: the lookup's rows joined to the rules table."""
+    """The answer's measures: the lookup's ranks by slot, joined to the rules table and folded."""
     lang, vocabulary = inputs.lang, rules.vocabulary
-    ranks: dict[str, int] = {}
-    conditions: dict[str, list[dict]] = {}
-    missing: dict[str, set[str]] = {}
+    checked: dict[str, dict[str, list]] = {}  # measure -> condition -> [own (rank, key), guard (rank, key)]
     for row in rows:
-        measure = row["measure"]["value"]
-        if measure not in ranks:
-            ranks[measure], conditions[measure], missing[measure] = 2, [], set()
-        if row["condition"]["value"] == ALWAYS:
-            continue
-        rank, entry = _condition_entry(row, rules, inputs, missing[measure])
-        ranks[measure] = min(ranks[measure], rank)
-        conditions[measure].append(entry)
+        measure, condition, guarding, _ = rules.slots[row["slot"]["value"]]
+        parts = checked.setdefault(measure, {})
+        if condition != ALWAYS:
+            parts.setdefault(condition, [None, None])[guarding] = (int(row["rank"]["value"]), row["key"]["value"])
     order = vocabulary.names()
     measures = []
-    for iri in sorted(ranks, key=lambda m: (rules.measure_parts[lang][m]["label"].lower(), m)):
-        parts = rules.measure_parts[lang][iri]
-        status = "not-eligible" if parts["independent_of_hiring"] else MEASURE_STATUS[ranks[iri]]
-        conditions[iri].sort(key=lambda c: (c["label"].lower(), c["condition"]))
+    for iri in sorted(checked, key=lambda m: (rules.measure_parts[lang][m]["label"].lower(), m)):
+        parts, rank, missing, conditions = rules.measure_parts[lang][iri], 2, set(), []
+        for condition, (own, guard) in checked[iri].items():
+            condition_rank, entry = _condition_entry(condition, own, guard, rules, inputs, missing)
+            rank = min(rank, condition_rank)
+            conditions.append(entry)
+        status = "not-eligible" if parts["independent_of_hiring"] else MEASURE_STATUS[rank]
+        conditions.sort(key=lambda c: (c["label"].lower(), c["condition"]))
         measures.append({
             "measure": iri, "label": parts["label"], "agency": parts["agency"], "agency_label": parts["agency_label"],
             "status": status, "independent_of_hiring": parts["independent_of_hiring"], "reason": parts["reason"],
-            "gives": parts["gives"], "quota_free": parts["quota_free"], "conditions": conditions[iri],
-            "missing": sorted(missing[iri], key=lambda n: (order.index(n) if n in order else 99, n))
+            "gives": parts["gives"], "quota_free": parts["quota_free"], "conditions": conditions,
+            "missing": sorted(missing, key=lambda n: (order.index(n) if n in order else 99, n))
             if status == "undetermined" else [],
             "sources": parts["sources"], "status_label": vocabulary.status_label(status, lang),
         })  # fmt: skip
