@@ -82,7 +82,8 @@ def lookups(asked: list[dict[str, str]], rate: str = "0.035") -> list[str]:
     from inclusion_kg.graph import load_graph, project_root
     from inclusion_kg.named_queries.results import store_from_graph, store_select
 
-    evaluator = eligibility.build(store_select(store_from_graph(load_graph(validate=False))), project_root() / "queries")
+    select = store_select(store_from_graph(load_graph(validate=False)))
+    evaluator = eligibility.build(select, project_root() / "queries")
     return [evaluator.query_for(eligibility.parse_inputs(evaluator.vocabulary, {**q, "employment_rate": rate}))
             for q in asked]  # fmt: skip
 

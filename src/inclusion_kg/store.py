@@ -156,7 +156,9 @@ def build_store(
     if location != "memory":
         marker = Path(location) / "inclusion-kg.content"
         # rdflib names blank nodes afresh in every process: the source files' hash is the stable key
-        key = LAYOUT + compiled_version() + _content_key(source_version.encode() if source_version else ours, tuple(extra))
+        # and the eligibility compiler: a store kept on disk is rebuilt when it changes
+        key = LAYOUT + compiled_version() + _content_key(source_version.encode() if source_version else ours,
+                                                         tuple(extra))
         if marker.exists() and marker.read_text() == key:
             for path in extra:
                 rdf_format(Path(path))  # still refuse what could not be served

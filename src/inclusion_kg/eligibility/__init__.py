@@ -13,7 +13,7 @@ from inclusion_kg.eligibility.answer import QUERY_NAME, Evaluator
 from inclusion_kg.eligibility.inputs import InputError, Inputs, parse_inputs
 from inclusion_kg.eligibility.lookup import LOOKUP_NAME, RULES_NAME, Rules
 from inclusion_kg.eligibility.query_inputs import camel, check
-from inclusion_kg.eligibility.vocabulary import Vocabulary, load_vocabulary
+from inclusion_kg.eligibility.vocabulary import REGION, Vocabulary, load_vocabulary
 from inclusion_kg.named_queries.catalog import Catalog
 from inclusion_kg.named_queries.results import AsyncSelect, Select
 
@@ -49,8 +49,12 @@ def build(
         query = catalog.get(query_name)
         for name in vocabulary.names():
             if query.parameter(camel(name)) is None:
-                raise ValueError(f"{query_name}.rq has no parameter for the input {name!r} (expected ?__{camel(name)}_...)")
+                raise ValueError(f"{query_name}.rq has no parameter for the input {name!r} "
+                                 f"(expected ?__{camel(name)}_...)")
     rules = Rules(select, catalog.get(RULES_NAME).text, vocabulary)  # once per dataset version
+    if vocabulary.inputs.get(REGION) and vocabulary.inputs[REGION].values and not rules.slots:
+        raise ValueError("the store has measures but no compiled eligibility rules (the graph "
+                         "dataset:eligibility-rules): a remote store gets them from `inclusion-kg publish`")
     return Evaluator(catalog, vocabulary, select, rules, select_async=select_async)
 
 

@@ -1,9 +1,10 @@
 """The /eligibility answer: the lookup (queries/eligibility-lookup.rq) joined to the rules table (lookup.py);
 and the shaping of the reference's rows (queries/eligibility.rq), which the tests hold the lookup to.
 
-The reference's rows (one per measure and condition, statuses included) are grouped into measures, gives each measure the least status of its conditions (unmet < unknown < met: Kleene logic;
-not-eligible when independent of hiring), orders them (eligible, undetermined, not-eligible, then by label)
-and adds the `missing` inputs of undetermined measures. It names no measure, agency or region.
+The reference's rows (one per measure and condition, statuses included) are grouped into measures; each
+measure gets the least status of its conditions (unmet < unknown < met: Kleene logic; not-eligible when
+independent of hiring); they are ordered (eligible, undetermined, not-eligible, then by label)
+and the `missing` inputs of undetermined measures added. It names no measure, agency or region.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Its input options are those of the ontology: one per information concept with `ikg:inputName` (and its
 `ikg:dateInputName`), read from the project's ontology/ when the parser is built, so adding an input needs no
 change here. `--input NAME=VALUE` gives any input by name (e.g. one a `--root` tree adds).
-`--write-query` rewrites the input lines of queries/eligibility.rq and eligibility-lookup.rq from the ontology (query_inputs.py).
+`--write-query` rewrites the input lines of queries/eligibility.rq and eligibility-lookup.rq from the ontology
+(query_inputs.py).
 """
 
 from __future__ import annotations

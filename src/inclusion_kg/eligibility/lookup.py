@@ -26,11 +26,6 @@ CONDITION_STATUS = ("unmet", "unknown", "met")  # by rank
 MEASURE_STATUS = ("not-eligible", "undetermined", "eligible")  # by the least rank of its conditions
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
 TRUE = ("true", "1")  # Virtuoso writes true as 1
-(C_AGENCY, C_INDEPENDENT, C_SOURCES, C_INPUT, C_SOURCE, C_GUARD, C_CHECK, C_OF_MEASURE, C_OF_CONDITION, C_GUARDING,
- C_TEXT, C_LANG, C_LABEL, C_AGENCY_LABEL, C_EXPECTED, C_CASE, C_KEY, C_OPTIONS, C_ANSWERABLE) = (
-    str(IKGC[name]) for name in ("agency", "independentOfHiring", "sources", "input", "source", "guard", "check",
-                                 "ofMeasure", "ofCondition", "guarding", "text", "lang", "label", "agencyLabel",
-                                 "expected", "case", "key", "options", "answerable"))  # fmt: skip
 
 
 def given_value(value):
@@ -43,43 +38,38 @@ def given_value(value):
 
 class Rules:
     """The question-independent parts of the answer, by language, read from the compiled rules once per
-    dataset version (queries/eligibility-rules.rq: the graph's triples)."""
+    dataset version (queries/eligibility-rules.rq)."""
 
     def __init__(self, select: Select, query: str, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        by_subject: dict[str, dict[str, list[dict]]] = {}
-        for row in select(query):
-            by_subject.setdefault(row["subject"]["value"], {}).setdefault(row["property"]["value"], []).append(
-                row["object"])
-        one = _first
         texts: dict[str, dict] = {}
         measures: dict[str, dict] = {}
         self.conditions: dict[str, dict] = {}  # condition or guard -> its input, source, guard
         self.slots: dict[str, tuple[str, str, bool, str]] = {}  # slot -> (measure, condition, guarding, check)
         self.cases: dict[tuple[str, str], tuple[str, bool]] = {}  # (check, key) -> (options, answerable)
-        for subject, facts in by_subject.items():
-            if C_AGENCY in facts:
-                measures[subject] = {"agency": one(facts, C_AGENCY), "independent": one(facts, C_INDEPENDENT) in TRUE,
-                                     "sources": sorted((one(facts, C_SOURCES) or "").split())}  # fmt: skip
-            if C_INPUT in facts:
-                self.conditions[subject] = {"input": one(facts, C_INPUT), "source": one(facts, C_SOURCE),
-                                            "guard": one(facts, C_GUARD)}  # fmt: skip
-            if C_CHECK in facts:
-                self.slots[subject] = (one(facts, C_OF_MEASURE), one(facts, C_OF_CONDITION),
-                                       one(facts, C_GUARDING) in TRUE, one(facts, C_CHECK))  # fmt: skip
-            for text in facts.get(C_TEXT, []):
-                found = by_subject.get(text["value"], {})
+        for row in select(query):
+            subject = row["subject"]["value"]
+            if "agency" in row:
+                measures[subject] = {"agency": row["agency"]["value"],
+                                     "independent": row["independentOfHiring"]["value"] in TRUE,
+                                     "sources": sorted(row["sources"]["value"].split())}  # fmt: skip
+            elif "input" in row:
+                self.conditions[subject] = {"input": row["input"]["value"], "source": _value(row, "source"),
+                                            "guard": _value(row, "guard")}  # fmt: skip
+            elif "check" in row:
+                self.slots[subject] = (row["measure"]["value"], row["condition"]["value"],
+                                       row["guarding"]["value"] in TRUE, row["check"]["value"])  # fmt: skip
+            elif "key" in row:
+                self.cases[(subject, row["key"]["value"])] = (row["options"]["value"],
+                                                              row["answerable"]["value"] in TRUE)  # fmt: skip
+            elif "lang" in row:
                 entry = texts.setdefault(subject, {"label": {}, "agency_label": {}, "expected": {}})
-                lang = one(found, C_LANG)
-                entry["label"][lang] = one(found, C_LABEL)
-                if C_AGENCY_LABEL in found:
-                    entry["agency_label"][lang] = one(found, C_AGENCY_LABEL)
-                if C_EXPECTED in found:
-                    entry["expected"][lang] = " | ".join(sorted(one(found, C_EXPECTED).split(" | "))) or None
-            for case in facts.get(C_CASE, []):
-                found = by_subject.get(case["value"], {})
-                self.cases[(subject, one(found, C_KEY))] = (one(found, C_OPTIONS) or "",
-                                                            one(found, C_ANSWERABLE) in TRUE)  # fmt: skip
+                lang = row["lang"]["value"]
+                entry["label"][lang] = row["label"]["value"]
+                if "agencyLabel" in row:
+                    entry["agency_label"][lang] = row["agencyLabel"]["value"]
+                if "expected" in row:
+                    entry["expected"][lang] = " | ".join(sorted(row["expected"]["value"].split(" | "))) or None
         self.measure_parts = {lang: {iri: self._measure(iri, m, texts.get(iri), lang) for iri, m in measures.items()}
                               for lang in LANGUAGES}  # fmt: skip
         self.condition_parts = {lang: {iri: self._condition(iri, c, texts.get(iri), lang)
@@ -114,10 +104,9 @@ class Rules:
         }
 
 
-def _first(facts: dict[str, list[dict]], prop: str) -> str | None:
-    """The (one) value of `prop`, as text; None when there is none."""
-    found = facts.get(prop)
-    return found[0]["value"] if found else None
+def _value(row: Row, name: str) -> str | None:
+    term = row.get(name)
+    return None if term is None else term["value"]
 
 
 def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
