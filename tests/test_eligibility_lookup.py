@@ -256,3 +256,13 @@ def test_a_condition_counts_from_the_first_day_of_its_period(capped):
         assert bool(mentor) == counted, day
         assert measure["status"] == ("not-eligible" if counted else "eligible"), day
         assert differences(capped_evaluator, [raw]) == []
+
+
+def test_the_lookup_answers_as_the_reference_around_each_period_edge(capped):
+    """The grid again over the data with the fictitious measure: its periods add dates around each edge."""
+    questions = question_grid(capped.select, capped.vocabulary)
+    edges = {"2025-12-31", "2026-01-01", "2026-01-02", "2026-06-30", "2026-07-01", "2026-07-02", "2026-12-31",
+             "2027-01-01"}  # fmt: skip
+    assert edges <= {q["date"] for q in questions}
+    found = differences(capped, questions)
+    assert not found, f"{len(found)} of {len(questions)} questions differ; first: {found[0][0]}"
