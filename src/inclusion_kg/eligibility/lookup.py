@@ -1,13 +1,15 @@
-"""Shape the /eligibility answer from the lookup's statuses and the rules table read once per dataset version.
+"""Shape the /eligibility answer from the lookup's ranks and the rules table read once per dataset version.
 
-queries/eligibility-lookup.rq gives, for a question, one row per measure and condition with the condition's
-rank (0 unmet, 1 unknown, 2 met) and its parts; everything that does not depend on the question (labels in
-each language, expected values, sources, agency, what a measure gives) is read once, when the evaluator is
-built for a dataset version, by queries/eligibility-rules.rq (and vocabulary.py), and kept here as the parts
-of the answer's JSON, by language. A reload builds a new evaluator, hence a new table. Python joins the two:
-the measure takes the least rank of its conditions (Kleene logic; not-eligible when independent of hiring),
-measures are ordered (eligible, undetermined, not-eligible, then by label), and the inputs that would decide
-an undetermined measure are listed. Nothing here names a measure, an agency or a region.
+queries/eligibility-lookup.rq gives, for a question, one row per slot of the region in force (a measure
+itself, each of its conditions, each guard) with the rank the given value makes of its check (0 unmet,
+1 unknown, 2 met) and the key it was looked up by. Everything that does not depend on the question (labels
+in each language, expected values, sources, agency, what a measure gives, which slot is which) is read once,
+when the evaluator is built for a dataset version, by queries/eligibility-rules.rq (and vocabulary.py), and
+kept here as the parts of the answer's JSON, by language; a reload builds a new evaluator, hence a new
+table. Python joins the two and folds, in one place: a guarded condition takes the greater of its own rank
+and 2 minus its guard's, a measure the least rank of its conditions (Kleene logic; not-eligible when
+independent of hiring); measures are ordered (eligible, undetermined, not-eligible, then by label), and the
+inputs that would decide an undetermined measure are listed. Nothing here names a measure, agency or region.
 """
 
 from __future__ import annotations
