@@ -226,12 +226,14 @@ def start_published(kind: str, folder: Path) -> StoreProcess:
 
     from inclusion_kg.graph import load_graph
     from inclusion_kg.namespaces import DATASET
-    from inclusion_kg.remote.publish import publish
+    from inclusion_kg.remote.publish import publish, publish_compiled_rules
 
     started = start_virtuoso(folder) if kind == "virtuoso" else start_oxigraph(folder, timeout_s=5)
     try:
         data = load_graph(validate=False).serialize(format="nt", encoding="utf-8")
-        publish(location(started), [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)], str(DATASET))
+        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+        publish(location(started), triples, str(DATASET))
+        publish_compiled_rules(location(started), triples)  # what the eligibility lookup reads
     except BaseException:
         started.stop()
         raise

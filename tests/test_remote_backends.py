@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 import test_eligibility_brochure
 import test_eligibility_http
+import test_eligibility_lookup
 import test_eligibility_truth_table
 import test_named_queries
 from inclusion_kg import eligibility
@@ -25,10 +26,18 @@ from test_eligibility_fixtures import QUERIES, store  # noqa: F401 (fixture: the
 BACKENDS = ["oxigraph", "virtuoso"]
 REMOTE_FIXTURES = {"client", "select", "evaluator", "catalog"}
 
-for _module in (test_eligibility_http, test_eligibility_brochure, test_eligibility_truth_table, test_named_queries):
+for _module in (test_eligibility_http, test_eligibility_brochure, test_eligibility_truth_table, test_named_queries,
+                test_eligibility_lookup):
     for _name, _function in inspect.getmembers(_module, inspect.isfunction):
         if _name.startswith("test_") and REMOTE_FIXTURES & set(inspect.signature(_function).parameters):
             globals()[_name] = _function
+
+
+@pytest.fixture
+def grid_size() -> int:
+    """Questions per region of test_eligibility_lookup's grid (with every combination of the guarded inputs
+    left out): the machine is shared, and Virtuoso compiles each new question's query anew."""
+    return 6
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

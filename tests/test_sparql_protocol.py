@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from inclusion_kg.namespaces import DATASET, HISTORY, IKG, SD
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY, IKG, SD
 
 SELECT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?label WHERE { ?s skos:prefLabel ?label FILTER(isIRI(?s)) } ORDER BY ?s ?label LIMIT 5"
 CONSTRUCT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l } LIMIT 20"
@@ -43,8 +43,10 @@ def test_our_graph_is_the_default_graph_and_the_dataset_named_graph(client):
     assert default == in_named == int(rows(chosen)[0]["n"]["value"]) > 1000
     log = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{HISTORY}> {{ ?s ?p ?o }} }}"  # the change log: its own graph
     in_log = int(rows(client.get("/sparql", params={"query": log}))[0]["n"]["value"])
+    rules = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ELIGIBILITY_RULES}> {{ ?s ?p ?o }} }}"  # compiled from ours
+    in_rules = int(rows(client.get("/sparql", params={"query": rules}))[0]["n"]["value"])
     health = client.get("/health").json()
-    assert health["triples"] == 2 * default + in_log and health["graph_triples"] == default  # in both graphs
+    assert health["triples"] == 2 * default + in_log + in_rules and health["graph_triples"] == default  # in both
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from inclusion_kg.namespaces import DATASET, HISTORY
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY
 from inclusion_kg.store import DataFileError, load_files
 
 import pyoxigraph
@@ -98,11 +98,14 @@ def test_the_files_are_stored_once_and_the_default_graph_is_a_set(data_client):
     ours = health["graph_triples"]
     log = count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{HISTORY}> {{ ?s ?p ?o }} }}")  # change log
     assert log > 0
-    assert health["triples"] == 2 * ours + log + FILE_DEFAULT_TRIPLES + FILE_NAMED_TRIPLES
+    # and the eligibility rules compiled from ours, a named graph of their own (eligibility/compiled.py)
+    rules = count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ELIGIBILITY_RULES}> {{ ?s ?p ?o }} }}")
+    assert rules > 0
+    assert health["triples"] == 2 * ours + log + rules + FILE_DEFAULT_TRIPLES + FILE_NAMED_TRIPLES
     everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert count(data_client, everything) == ours + FILE_DEFAULT_TRIPLES  # the overlapping triple once
     in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    assert count(data_client, in_graphs) == ours + log + FILE_NAMED_TRIPLES
+    assert count(data_client, in_graphs) == ours + log + rules + FILE_NAMED_TRIPLES
     in_ours = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
     assert count(data_client, in_ours) == ours
 
@@ -122,7 +125,7 @@ def test_the_service_description_sizes_the_default_graph_and_each_named_graph(da
     for named in described.objects(None, SD.namedGraph):
         content = described.value(named, SD.graph)
         sizes[str(described.value(named, SD.name))] = described.value(content, VOID.triples).toPython()
-    assert sorted(sizes) == sorted([str(DATASET), str(HISTORY), f"{EX}g1", f"{EX}g2"])
+    assert sorted(sizes) == sorted([str(DATASET), str(HISTORY), str(ELIGIBILITY_RULES), f"{EX}g1", f"{EX}g2"])
     for name, triples in sizes.items():
         assert count(data_client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}") == triples, name
 

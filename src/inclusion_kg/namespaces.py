@@ -10,8 +10,11 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH,
 BASE = "https://w3id.org/inclusion-kg/"
 IKG = Namespace(BASE + "ontology#")
 IKGSH = Namespace(BASE + "shapes#")
+# The terms of the eligibility rules compiled from the data (queries/eligibility-compile.rq): derived, not authored.
+IKGC = Namespace(BASE + "compiled#")
 ID = Namespace(BASE + "id/")
 DATASET = ID["dataset/inclusion-kg"]
+ELIGIBILITY_RULES = ID["dataset/eligibility-rules"]  # the named graph compiled from DATASET (eligibility/compiled.py)
 
 # Instance IRIs are id/{kind}/{slug}; each kind has its own prefix so Turtle reads
 # `measure:phare-inzetpremie` (a "/" cannot stand unescaped in a prefixed name).
@@ -59,6 +62,7 @@ HISTORY = ID["dataset/inclusion-kg/history"]  # the named graph of the change lo
 PREFIXES: dict[str, str] = {
     "ikg": str(IKG),
     "ikgsh": str(IKGSH),
+    "ikgc": str(IKGC),
     "adms": str(ADMS),
     "as": str(AS),
     "cpsv": str(CPSV),

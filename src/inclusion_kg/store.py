@@ -17,6 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from inclusion_kg.eligibility.compiled import add_compiled_rules
+from inclusion_kg.eligibility.compiled import version as compiled_version
 from inclusion_kg.namespaces import DATASET, HISTORY
 from inclusion_kg.rdf_input import UnsafeRdfError, check_rdf_bytes, xml_error_position
 
@@ -154,7 +156,9 @@ def build_store(
     if location != "memory":
         marker = Path(location) / "inclusion-kg.content"
         # rdflib names blank nodes afresh in every process: the source files' hash is the stable key
-        key = LAYOUT + _content_key(source_version.encode() if source_version else ours, tuple(extra))
+        # and the eligibility compiler: a store kept on disk is rebuilt when it changes
+        key = LAYOUT + compiled_version() + _content_key(source_version.encode() if source_version else ours,
+                                                         tuple(extra))
         if marker.exists() and marker.read_text() == key:
             for path in extra:
                 rdf_format(Path(path))  # still refuse what could not be served
@@ -181,6 +185,7 @@ def build_store(
     load = store.bulk_load if bulk else store.load
     load(ours, format=ox.RdfFormat.N_TRIPLES)
     load(ours, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(DATASET)))
+    add_compiled_rules(store, our_graph=str(DATASET))  # the eligibility lookup's graph (eligibility/compiled.py)
     for name, own_graph in (graphs_by_name or {}).items():  # not in the default graph: data queries unchanged
         triples = own_graph.serialize(format="nt", encoding="utf-8")
         load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))

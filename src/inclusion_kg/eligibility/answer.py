@@ -1,9 +1,10 @@
-"""Run queries/eligibility.rq for checked inputs and shape its rows into the /eligibility answer.
+"""The /eligibility answer: the lookup (queries/eligibility-lookup.rq) joined to the rules table (lookup.py);
+and the shaping of the reference's rows (queries/eligibility.rq), which the tests hold the lookup to.
 
-The condition statuses come from the query; this module groups its rows (one per measure and condition)
-into measures, gives each measure the least status of its conditions (unmet < unknown < met: Kleene logic;
-not-eligible when independent of hiring), orders them (eligible, undetermined, not-eligible, then by label)
-and adds the `missing` inputs of undetermined measures. It names no measure, agency or region.
+The reference's rows (one per measure and condition, statuses included) are grouped into measures; each
+measure gets the least status of its conditions (unmet < unknown < met: Kleene logic; not-eligible when
+independent of hiring); they are ordered (eligible, undetermined, not-eligible, then by label)
+and the `missing` inputs of undetermined measures added. It names no measure, agency or region.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from decimal import Decimal
 from starlette.concurrency import run_in_threadpool
 
 from inclusion_kg.eligibility.inputs import Inputs, query_values
+from inclusion_kg.eligibility.lookup import LOOKUP_NAME, STATUS_ORDER, Rules, measures_from_lookup
 from inclusion_kg.eligibility.vocabulary import Vocabulary, pick
 from inclusion_kg.named_queries.catalog import Catalog
 from inclusion_kg.named_queries.results import AsyncSelect, Row, Select, python_value
 from inclusion_kg.namespaces import IKG
 
 QUERY_NAME = "eligibility"
-STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
 # What a condition's status makes of its measure; the measure takes the worst (STATUS_ORDER) of its conditions.
 MEASURE_STATUS = {"unmet": "not-eligible", "unknown": "undetermined", "met": "eligible"}
 
@@ -129,24 +130,33 @@ def _independence_reason(vocabulary: Vocabulary, lang: str) -> dict:
 
 
 class Evaluator:
-    """Answers eligibility questions over one frozen dataset. It keeps no answers: the HTTP layer keeps each
-    answer's JSON in the engine's answer cache (eligibility/routes.py), the one cache of the server.
+    """Answers eligibility questions over one frozen dataset (the rules table is read for it once). It keeps
+    no answers: the HTTP layer keeps each answer's JSON in the engine's answer cache (eligibility/routes.py),
+    the one cache of the server.
 
-    `select` runs the query (blocking); `select_async`, when given, runs it from the event loop."""
+    `select` runs the lookup (blocking); `select_async`, when given, runs it from the event loop."""
 
-    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select,
+    def __init__(self, catalog: Catalog, vocabulary: Vocabulary, select: Select, rules: Rules,
                  select_async: AsyncSelect | None = None):  # fmt: skip
         self.catalog = catalog
         self.vocabulary = vocabulary
         self.select = select
+        self.rules = rules
         self.select_async = select_async
 
-    def query_for(self, inputs: Inputs) -> str:
-        return self.catalog.bind(QUERY_NAME, query_values(inputs))
+    def query_for(self, inputs: Inputs, query_name: str = LOOKUP_NAME) -> str:
+        """The bound lookup (or, for the tests that hold the two together, the reference QUERY_NAME). The
+        lookup has no `lang`: its statuses are the same in every language (one query text for the four)."""
+        query = self.catalog.get(query_name)
+        return self.catalog.bind(query_name, {k: v for k, v in query_values(inputs).items() if query.parameter(k)})
+
+    def reference_measures(self, inputs: Inputs) -> list[dict]:
+        """The measures as the reference query (eligibility.rq) gives them."""
+        return measures_from_rows(self.select(self.query_for(inputs, QUERY_NAME)), self.vocabulary, inputs.lang)
 
     def answer(self, inputs: Inputs, query: str | None = None) -> dict:
         query = query or self.query_for(inputs)
-        return self._answer(inputs, measures_from_rows(self.select(query), self.vocabulary, inputs.lang), query)
+        return self._answer(inputs, measures_from_lookup(self.select(query), self.rules, inputs), query)
 
     async def answer_async(self, inputs: Inputs, query: str | None = None) -> dict:
         """`answer` from the event loop: with `select_async`, without a thread of the pool per question."""
@@ -154,7 +164,7 @@ class Evaluator:
             return await run_in_threadpool(self.answer, inputs, query)
         query = query or self.query_for(inputs)
         rows = await self.select_async(query)
-        return self._answer(inputs, measures_from_rows(rows, self.vocabulary, inputs.lang), query)
+        return self._answer(inputs, measures_from_lookup(rows, self.rules, inputs), query)
 
     @staticmethod
     def _answer(inputs: Inputs, measures: list[dict], query: str) -> dict:

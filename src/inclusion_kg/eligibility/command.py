@@ -3,7 +3,8 @@
 Its input options are those of the ontology: one per information concept with `ikg:inputName` (and its
 `ikg:dateInputName`), read from the project's ontology/ when the parser is built, so adding an input needs no
 change here. `--input NAME=VALUE` gives any input by name (e.g. one a `--root` tree adds).
-`--write-query` rewrites the input lines of queries/eligibility.rq from the ontology (query_inputs.py).
+`--write-query` rewrites the input lines of queries/eligibility.rq and eligibility-lookup.rq from the ontology
+(query_inputs.py).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", default="en", help="language of the answer: nl, fr, de, en (default en)")
     parser.add_argument("--json", action="store_true", help="print the JSON answer of GET /eligibility")
     parser.add_argument("--write-query", action="store_true",
-                        help="rewrite the input lines of queries/eligibility.rq from the ontology, then stop")  # fmt: skip
+                        help="rewrite the input lines of queries/eligibility.rq and eligibility-lookup.rq from the ontology, then stop")  # fmt: skip
 
 
 def raw_inputs(args: argparse.Namespace) -> dict[str, str]:
@@ -86,9 +87,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     select = store_select(store_from_graph(graph))
     if args.write_query:
-        path = root / "queries" / f"{eligibility.QUERY_NAME}.rq"
-        changed = query_inputs.write(path, eligibility.load_vocabulary(select))
-        print(f"{path}: {'rewritten' if changed else 'already up to date'}")
+        vocabulary = eligibility.load_vocabulary(select)
+        for name in (eligibility.QUERY_NAME, eligibility.LOOKUP_NAME):
+            path = root / "queries" / f"{name}.rq"
+            changed = query_inputs.write(path, vocabulary)
+            print(f"{path}: {'rewritten' if changed else 'already up to date'}")
         return 0
     try:
         evaluator = eligibility.build(select, root / "queries")

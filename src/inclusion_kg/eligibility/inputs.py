@@ -169,7 +169,8 @@ def parse_inputs(vocabulary: Vocabulary, raw: dict[str, str], accept_language: s
 
 
 def query_values(inputs: Inputs) -> dict[str, str]:
-    """The checked inputs as eligibility.rq's parameter values (canonical text, bound as typed terms)."""
+    """The checked inputs as the parameter values of eligibility.rq and eligibility-lookup.rq (canonical text,
+    bound as typed terms; the lookup takes no `lang`)."""
     values = {}
     for name, value in inputs.values.items():
         if isinstance(value, bool):

@@ -115,7 +115,7 @@ class EligibilityAnswer(_Model):
     inputs: dict[str, Any] = Field(description="The inputs as understood: IRIs, numbers, booleans, date, lang")
     summary: Summary = Field(description="How many measures have each status")
     measures: list[Measure]
-    query: str = Field(description="The SPARQL that ran (queries/eligibility.rq, bound)")
+    query: str = Field(description="The SPARQL that ran (queries/eligibility-lookup.rq, bound)")
 
 
 class ErrorBody(_Model):

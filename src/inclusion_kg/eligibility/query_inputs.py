@@ -62,7 +62,7 @@ def generated(text: str, vocabulary: Vocabulary) -> str:
     def rewrite(match: re.Match) -> str:
         indent = match.group(1)
         before = text[: match.start()]
-        variable = re.findall(r"ikg:inputName (\?\w+)", before)[-1]
+        variable = re.findall(r"ikgc?:inputName (\?\w+)", before)[-1]
         header = text[match.start() : text.index("\n", match.start()) + 1]
         return header + binding(vocabulary, variable, indent) + indent + END
 

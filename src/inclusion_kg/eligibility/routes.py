@@ -1,7 +1,8 @@
 """GET /eligibility: which support measures apply to a hire, with the status of each condition and why.
 
 The parameters are documented from the graph (what each input accepts), checked by `inputs.py` (a 400
-that says what is accepted, never a 5xx) and answered by queries/eligibility.rq through the engine.
+that says what is accepted, never a 5xx) and answered by queries/eligibility-lookup.rq through the engine,
+joined to the rules table read once per dataset version (lookup.py).
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ has no answer for the given value (VDAB's table has no column for the adaptation
 counted in calendar months up to `date`. A measure that is independent of hiring (`independent_of_hiring:
 true`) is listed as not-eligible, with a `reason`: it is never offered for a hire.
 
-The answer is computed by `queries/eligibility.rq` (also served at /queries/eligibility); `query` is the
-SPARQL that ran. A bad input is a 400 whose message lists what is accepted."""
+The statuses are looked up by `queries/eligibility-lookup.rq` in the rules compiled from the graph once per
+dataset version (also served at /queries/eligibility-lookup); `query` is the SPARQL that ran. The reference,
+`queries/eligibility.rq` (/queries/eligibility), gives the same answers from the graph itself. A bad input
+is a 400 whose message lists what is accepted."""
 
 EXAMPLE = {
     "inputs": {
@@ -88,7 +91,7 @@ EXAMPLE = {
             "sources": ["https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq"],
         }
     ],
-    "query": "PREFIX cv: <http://data.europa.eu/m8g/> ... SELECT ?measure ?measureLabel ...",
+    "query": "PREFIX dataset: <https://w3id.org/inclusion-kg/id/dataset/> ... SELECT ?slot ?key ?rank ...",
     "release": "2025.10",
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from inclusion_kg.namespaces import DATASET, XSD
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, XSD
 from inclusion_kg.sparql.safety import analyze
 
 JSON_RESULTS = "application/sparql-results+json"
@@ -41,11 +41,13 @@ def engine_select(engine: Any) -> Select:
     """A `Select` over our own graph in the app's query engine.
 
     The default graph is our dataset's named graph only: files served beside ours (`--data`) can neither
-    change an eligibility answer nor the accepted inputs, and do not slow them down.
+    change an eligibility answer nor the accepted inputs, and do not slow them down. The eligibility rules
+    compiled from it are a named graph (eligibility/compiled.py).
     """
 
     def select(query: str) -> list[Row]:
-        return rows_from_json(engine.execute(query, JSON_RESULTS, default_graph_uris=[str(DATASET)]))
+        return rows_from_json(engine.execute(query, JSON_RESULTS, default_graph_uris=[str(DATASET)],
+                                             named_graph_uris=[str(ELIGIBILITY_RULES)]))
 
     return select
 
@@ -56,16 +58,21 @@ def engine_select_async(engine: Any, template: str) -> AsyncSelect:
     analysis = analyze(template)
 
     async def select(query: str) -> list[Row]:
-        answer = await engine.execute_async(query, JSON_RESULTS, default_graph_uris=[str(DATASET)], analysis=analysis)
+        answer = await engine.execute_async(query, JSON_RESULTS, default_graph_uris=[str(DATASET)],
+                                            named_graph_uris=[str(ELIGIBILITY_RULES)], analysis=analysis)
         return rows_from_json(answer)
 
     return select
 
 
 def store_from_graph(graph) -> ox.Store:
-    """An in-memory pyoxigraph store holding an rdflib graph (serialised as N-Triples)."""
+    """An in-memory pyoxigraph store holding an rdflib graph (serialised as N-Triples), and the eligibility
+    rules compiled from it (a named graph, eligibility/compiled.py)."""
+    from inclusion_kg.eligibility.compiled import add_compiled_rules
+
     store = ox.Store()
     store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    add_compiled_rules(store)
     return store
 
 

@@ -71,7 +71,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
     if args.data:
         return 0
-    return _publish_history(args, store, publish, PublishError)
+    return _publish_rules(args, store, triples, PublishError) or _publish_history(args, store, publish, PublishError)
+
+
+def _publish_rules(args: argparse.Namespace, store, triples: list, PublishError) -> int:
+    """With our graph, the eligibility rules compiled from it go to their own named graph, the same way."""
+    from inclusion_kg.remote.publish import publish_compiled_rules
+
+    try:
+        done = publish_compiled_rules(store, triples, progress=args.progress)
+    except PublishError as error:
+        print(f"publish of the compiled eligibility rules failed, the previous ones still serve: {error}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
+    return 0
 
 
 def _publish_history(args: argparse.Namespace, store, publish, PublishError) -> int:
