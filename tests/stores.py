@@ -226,14 +226,16 @@ def start_published(kind: str, folder: Path) -> StoreProcess:
 
     from inclusion_kg.graph import load_graph
     from inclusion_kg.namespaces import DATASET
-    from inclusion_kg.remote.publish import publish, publish_compiled_rules
+    from inclusion_kg.eligibility.compiled import rules_of
+    from inclusion_kg.namespaces import ELIGIBILITY_RULES
+    from inclusion_kg.remote.publish import publish
 
     started = start_virtuoso(folder) if kind == "virtuoso" else start_oxigraph(folder, timeout_s=5)
     try:
         data = load_graph(validate=False).serialize(format="nt", encoding="utf-8")
         triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
         publish(location(started), triples, str(DATASET))
-        publish_compiled_rules(location(started), triples)  # what the eligibility lookup reads
+        publish(location(started), rules_of(triples), str(ELIGIBILITY_RULES))  # what the eligibility lookup reads
     except BaseException:
         started.stop()
         raise

@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from inclusion_kg.eligibility.compiled import add_compiled_rules
 from inclusion_kg.eligibility.compiled import version as compiled_version
-from inclusion_kg.namespaces import DATASET, HISTORY
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY
 from inclusion_kg.rdf_input import UnsafeRdfError, check_rdf_bytes, xml_error_position
 
 EXTENSIONS = {
@@ -205,8 +205,9 @@ def build_store(
 
 
 def our_graph_copy(store: ox.Store) -> ox.Store:
-    """An in-memory store holding the quads of our dataset's graph and of its change log (under their names)."""
+    """An in-memory store holding the quads of our dataset's graph, of its change log and of the eligibility
+    rules compiled from it (under their names)."""
     ours = ox.Store()
-    for name in (DATASET, HISTORY):
+    for name in (DATASET, HISTORY, ELIGIBILITY_RULES):
         ours.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
     return ours

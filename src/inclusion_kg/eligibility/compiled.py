@@ -4,7 +4,7 @@
 of each input makes of each condition, and what a person reads of each measure and condition;
 `add_compiled_rules(store, our_graph)` runs it and puts the result in the named graph ELIGIBILITY_RULES. It
 is called where a store is built (store.py: start-up and each reload; `store_from_graph`, for the CLI and the
-tests); `inclusion-kg publish` writes the same triples to a remote store (remote/publish.py). The lookup
+tests); `inclusion-kg publish` writes the same triples to a remote store (`rules_of`, remote/command.py). The lookup
 (queries/eligibility-lookup.rq) answers a question from that graph, queries/eligibility-rules.rq reads the
 question-independent part once (answer.py), and queries/eligibility.rq stays the reference
 (tests/test_eligibility_lookup.py holds the two to the same answers).
@@ -48,3 +48,10 @@ def add_compiled_rules(store: ox.Store, our_graph: str | None = None, queries: P
         store.remove_graph(rules)
     store.extend(ox.Quad(t.subject, t.predicate, t.object, rules) for t in triples)
     return len(triples)
+
+
+def rules_of(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The compiled rules of our graph given as triples (`inclusion-kg publish` writes them to a remote store)."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return compiled_triples(store)

@@ -13,10 +13,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, XSD
+from inclusion_kg.namespaces import XSD
+from inclusion_kg.sparql.backend import OURS_ONLY
 from inclusion_kg.sparql.safety import analyze
 
 JSON_RESULTS = "application/sparql-results+json"
+OURS = {"default_graph_uris": OURS_ONLY.default_graphs, "named_graph_uris": OURS_ONLY.named_graphs}
 
 Row = dict[str, dict[str, str]]
 Select = Callable[[str], list[Row]]
@@ -40,14 +42,13 @@ def store_select(store: ox.Store) -> Select:
 def engine_select(engine: Any) -> Select:
     """A `Select` over our own graph in the app's query engine.
 
-    The default graph is our dataset's named graph only: files served beside ours (`--data`) can neither
-    change an eligibility answer nor the accepted inputs, and do not slow them down. The eligibility rules
-    compiled from it are a named graph (eligibility/compiled.py).
+    The dataset is OURS_ONLY: our graph as the default graph, its change log and the eligibility rules
+    compiled from it by name. Files served beside ours (`--data`) can neither change an eligibility answer
+    nor the accepted inputs, and do not slow them down.
     """
 
     def select(query: str) -> list[Row]:
-        return rows_from_json(engine.execute(query, JSON_RESULTS, default_graph_uris=[str(DATASET)],
-                                             named_graph_uris=[str(ELIGIBILITY_RULES)]))
+        return rows_from_json(engine.execute(query, JSON_RESULTS, **OURS))
 
     return select
 
@@ -58,8 +59,7 @@ def engine_select_async(engine: Any, template: str) -> AsyncSelect:
     analysis = analyze(template)
 
     async def select(query: str) -> list[Row]:
-        answer = await engine.execute_async(query, JSON_RESULTS, default_graph_uris=[str(DATASET)],
-                                            named_graph_uris=[str(ELIGIBILITY_RULES)], analysis=analysis)
+        answer = await engine.execute_async(query, JSON_RESULTS, **OURS, analysis=analysis)
         return rows_from_json(answer)
 
     return select

@@ -16,8 +16,7 @@ from inclusion_kg.named_queries.binding import ParameterError
 from inclusion_kg.named_queries.catalog import Catalog, UnknownQuery
 from inclusion_kg.named_queries.openapi import install_openapi
 from inclusion_kg.named_queries.page import queries_page
-from inclusion_kg.namespaces import ELIGIBILITY_RULES
-from inclusion_kg.sparql.backend import OURS_ONLY, Dataset
+from inclusion_kg.sparql.backend import OURS_ONLY
 from inclusion_kg.sparql.router import respond
 from inclusion_kg.sparql.safety import analyze
 
@@ -79,11 +78,6 @@ def _values(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return values
 
 
-# Our graph (and its change log) and, by name, the eligibility rules compiled from it (eligibility-lookup.rq
-# and eligibility-rules.rq read them).
-OURS_AND_RULES = Dataset(OURS_ONLY.default_graphs, (*(OURS_ONLY.named_graphs or ()), str(ELIGIBILITY_RULES)))
-
-
 async def _run(request: Request, name: str, pairs: list[tuple[str, str]]) -> Response:
     catalog = _catalog(request)
     try:
@@ -98,7 +92,7 @@ async def _run(request: Request, name: str, pairs: list[tuple[str, str]]) -> Res
     # Over our dataset's graph only, as /eligibility: files served beside ours (`serve --data`) neither add
     # to nor slow down the project's answers (researchers join their data with ours at /sparql).
     analysis = analyze(query.text)  # the template's, read once (see sparql/engine.py)
-    return await respond(request, text, fmt, OURS_AND_RULES, analysis=analysis, title=query.summary)
+    return await respond(request, text, fmt, OURS_ONLY, analysis=analysis, title=query.summary)
 
 
 @router.api_route("/queries/{name}", methods=["GET", "HEAD"], include_in_schema=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from inclusion_kg.namespaces import DATASET
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,18 +71,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
     if args.data:
         return 0
-    return _publish_rules(args, store, triples, PublishError) or _publish_history(args, store, publish, PublishError)
+    from inclusion_kg.eligibility.compiled import rules_of
+
+    rules = rules_of(triples)  # what /eligibility's lookup reads (eligibility/compiled.py)
+    return (_publish_beside(args, store, publish, PublishError, rules, ELIGIBILITY_RULES, "the eligibility rules")
+            or _publish_history(args, store, publish, PublishError))
 
 
-def _publish_rules(args: argparse.Namespace, store, triples: list, PublishError) -> int:
-    """With our graph, the eligibility rules compiled from it go to their own named graph, the same way."""
-    from inclusion_kg.remote.publish import publish_compiled_rules
-
+def _publish_beside(args: argparse.Namespace, store, publish, PublishError, triples: list, graph, what: str) -> int:
+    """With our graph, `what` goes to its own named graph, the same way (staging, switch, checks)."""
     try:
-        done = publish_compiled_rules(store, triples, progress=args.progress)
+        done = publish(store, triples, str(graph), progress=args.progress)
     except PublishError as error:
-        print(f"publish of the compiled eligibility rules failed, the previous ones still serve: {error}",
-              file=sys.stderr)  # fmt: skip
+        print(f"publish of {what} failed, the previous ones still serve: {error}", file=sys.stderr)
         return 1
     print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
     return 0
@@ -102,10 +103,4 @@ def _publish_history(args: argparse.Namespace, store, publish, PublishError) -> 
         return 0
     data = log.graph.serialize(format="nt", encoding="utf-8")
     triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    try:
-        done = publish(store, triples, str(HISTORY), progress=args.progress)
-    except PublishError as error:
-        print(f"publish of the change log failed, the previous one still serves: {error}", file=sys.stderr)
-        return 1
-    print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
-    return 0
+    return _publish_beside(args, store, publish, PublishError, triples, HISTORY, "the change log")

@@ -138,22 +138,6 @@ def _graph_param(store: RemoteStore, graph: str) -> dict[str, str]:
     return {"graph-uri" if "sparql-graph-crud" in (store.gsp_url or "") else "graph": graph}
 
 
-def publish_compiled_rules(store: RemoteStore, triples: list, *, progress: bool | None = None) -> Published:
-    """The eligibility rules compiled from our graph's `triples` (eligibility/compiled.py, run here with
-    pyoxigraph), published as the graph ELIGIBILITY_RULES of `store` with the same switch and checks: the
-    lookup of /eligibility reads them there."""
-    from inclusion_kg.eligibility.compiled import compiled_triples
-    from inclusion_kg.namespaces import ELIGIBILITY_RULES
-
-    ours = ox.Store()
-    ours.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    return publish(store, compiled_triples(ours), str(ELIGIBILITY_RULES), progress=progress)
-
-
-def triples_of(data: bytes, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> list:
-    return [quad.triple for quad in ox.parse(data, format=fmt)]
-
-
 def publish(store: RemoteStore, triples: list, graph: str, *, progress: bool | None = None) -> Published:
     """Load `triples` as `graph` of `store`, switch, verify (PublishError if any step fails)."""
     publisher = Publisher(store, progress=progress)

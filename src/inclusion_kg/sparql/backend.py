@@ -25,7 +25,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from inclusion_kg.errors import BadRequestError, EngineError, QuerySyntaxError
-from inclusion_kg.namespaces import DATASET, HISTORY, PREFIXES
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY, PREFIXES
 from inclusion_kg.sparql import formats
 
 
@@ -44,9 +44,9 @@ class Dataset:
 
 
 NO_DATASET = Dataset()
-# Our graph alone, and its change log by name (queries/changes-between.rq asks it with GRAPH): /eligibility, the
-# named queries, the pages.
-OURS_ONLY = Dataset((str(DATASET),), (str(HISTORY),))
+# Our graph alone, and by name its change log (queries/changes-between.rq asks it with GRAPH) and the
+# eligibility rules compiled from it (eligibility/compiled.py): /eligibility, the named queries, the pages.
+OURS_ONLY = Dataset((str(DATASET),), (str(HISTORY), str(ELIGIBILITY_RULES)))
 
 
 @dataclass(frozen=True)
