@@ -36,7 +36,6 @@ TABLE_REQUEST = "application/sparql-results+xml"  # what every store writes the 
 GRAPH_REQUEST = "application/n-triples"
 GRACE = 1.0  # seconds the client waits past the store's own deadline
 PROBE_EVERY = 1.0  # seconds /health reuses its last look at the store
-GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 
 class RemoteStoreError(RuntimeError):
