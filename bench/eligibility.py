@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import BIN, free_port, wrk  # noqa: E402  (bench/run.py's helpers)
+from run import BIN, free_port, wrk, wrk_script  # noqa: E402  (bench/run.py's helpers)
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -246,26 +246,6 @@ def main() -> int:
     Path(args.out).write_text(json.dumps({"settings": vars(args), "load": load, "runs": results, "median": summary},
                                          indent=2))  # fmt: skip
     return 0
-
-
-def wrk_script(url: str, script: Path, args) -> dict:
-    """One wrk run with a ready script (bench/run.py's output parsing)."""
-    import re
-
-    from run import to_ms
-
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
-               "--timeout", "30s", "-s", str(script), url]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": to_ms(latency["50"]),
-        "p90_ms": to_ms(latency["90"]),
-        "p99_ms": to_ms(latency["99"]),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
 
 
 if __name__ == "__main__":

@@ -141,6 +141,11 @@ def wrk(base_url: str, paths: list[str], distinct: bool, distinct_suffix: str, a
     """One wrk run cycling over `paths`; in a distinct run each request gets `distinct_suffix` (Lua) appended."""
     quoted = ", ".join(f'"{path}"' for path in paths)
     script.write_text(LUA % (quoted, "true" if distinct else "false", next(RUN_IDS), distinct_suffix, accept))
+    return wrk_script(base_url, script, args)
+
+
+def wrk_script(base_url: str, script: Path, args) -> dict:
+    """One wrk run of a Lua script: requests/s, latency percentiles in ms, non-2xx answers, socket errors."""
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                "--timeout", "30s", "-s", str(script), base_url]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
