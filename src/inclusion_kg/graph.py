@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Node, URIRef
+from rdflib import BNode, Graph, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
@@ -249,3 +249,18 @@ def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
             raise InvalidDataError(report)
         keep_verdict(key)
     return graph
+
+
+def closure(graph: Graph, subject, into: Graph, rename=None) -> Graph:
+    """`subject`'s triples and those of the blank nodes it reaches, into `into` (subject renamed if asked)."""
+    todo, seen = [subject], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            into.add((rename if node == subject and rename is not None else node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return into

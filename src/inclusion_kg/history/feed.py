@@ -21,7 +21,8 @@ from functools import cached_property
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from inclusion_kg.history.log import ChangeLog, Version, closure, new_graph
+from inclusion_kg.graph import closure
+from inclusion_kg.history.log import ChangeLog, Version, new_graph
 from inclusion_kg.namespaces import AS, DATASET, IKGSH, LDES, TREE
 from inclusion_kg.publish.dumps import canonical, sorted_lines
 from inclusion_kg.publish.formats import JSONLD, NQUADS, NTRIPLES, TURTLE, RdfFormat, serialize

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF
 
-from inclusion_kg.graph import (HISTORY_FOLDER, content_key, keep_verdict, kept_verdict, parse_files, project_root,
+from inclusion_kg.graph import (HISTORY_FOLDER, closure, content_key, keep_verdict, kept_verdict, parse_files, project_root,
                                  validate_graph)
 from inclusion_kg.namespaces import ADMS, AS, DATASET, ID, bind_prefixes
 
@@ -60,21 +60,6 @@ def version_iri(resource: URIRef, version: str) -> URIRef:
 def is_versioned(node) -> bool:
     """The resources the log follows: our /id/ IRIs, except the catalogue's own."""
     return isinstance(node, URIRef) and str(node).startswith(RESOURCES) and not str(node).startswith(NOT_VERSIONED)
-
-
-def closure(graph: Graph, subject, into: Graph, rename=None) -> Graph:
-    """`subject`'s triples and those of the blank nodes it reaches, into `into` (subject renamed if asked)."""
-    todo, seen = [subject], set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in graph.predicate_objects(node):
-            into.add((rename if node == subject and rename is not None else node, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    return into
 
 
 def new_graph() -> Graph:

@@ -16,9 +16,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, XSD
 
-from inclusion_kg.graph import validate_graph
+from inclusion_kg.graph import closure, validate_graph
 from inclusion_kg.history.log import (
-    DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, closure, history_folder, history_shapes, is_versioned,
+    DCAT3, KINDS_OF_CHANGE, VERSION_PREDICATES, ChangeLog, history_folder, history_shapes, is_versioned,
     description_graph, new_graph, release_iri, version_iri,
 )
 from inclusion_kg.namespaces import ADMS

@@ -17,7 +17,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from inclusion_kg.history.feed import FEED_FORMATS, FeedPage
-from inclusion_kg.history.log import closure, new_graph, version_iri
+from inclusion_kg.graph import closure
+from inclusion_kg.history.log import new_graph, version_iri
 from inclusion_kg.history.state import History, word
 from inclusion_kg.namespaces import BASE
 from inclusion_kg.publish.formats import HTML, PAGE_FORMATS, NotAcceptable, content_type, negotiate

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rdflib import BNode, Graph, URIRef
 
+from inclusion_kg.graph import closure
 from inclusion_kg.namespaces import DATASET, bind_prefixes
 
 ENGINE_MEDIA_TYPE = "application/n-triples"
@@ -30,17 +31,7 @@ def describe_query(iri: str) -> str:
 
 def describe_graph(source: Graph, node: URIRef, into: Graph | None = None) -> Graph:
     """The symmetric CBD of `node` in an rdflib graph."""
-    out = into if into is not None else bind_prefixes(Graph(bind_namespaces="none"))
-    todo, seen = [node], set()
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for p, o in source.predicate_objects(subject):
-            out.add((subject, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
+    out = closure(source, node, into if into is not None else bind_prefixes(Graph(bind_namespaces="none")))
     for s, p in source.subject_predicates(node):
         if not isinstance(s, BNode):
             out.add((s, p, node))
