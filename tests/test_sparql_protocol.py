@@ -10,10 +10,14 @@ from dataclasses import replace
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from urllib.parse import parse_qsl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY, IKG, SD
+from inclusion_kg.sparql.router import query_pairs
 
 SELECT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?s ?label WHERE { ?s skos:prefLabel ?label FILTER(isIRI(?s)) } ORDER BY ?s ?label LIMIT 5"
 CONSTRUCT = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l } LIMIT 20"
@@ -32,6 +36,25 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client):
     assert get.status_code == form.status_code == direct.status_code == 200
     assert rows(get) == rows(form) == rows(direct)
     assert len(rows(get)) == 5
+
+
+# Pieces of query strings: escapes right and wrong, escaped and raw UTF-8, '+', '&', '=', backslashes.
+PIECES = st.sampled_from(["a", "query", "=", "&", "+", "%", "%2", "%20", "%zz", "%C3%A9", "%E2%82", "%e2%82%ac",
+                          "%5C", "%25", "%%41", "\\", "\\x41", "\\u00e9", "é", "€", " ", "?", "#"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PIECES, max_size=24))
+def test_query_strings_and_forms_are_read_as_urllib_reads_them(pieces):
+    raw = "".join(pieces).encode("utf-8")
+    for errors in ("replace", "strict"):
+        try:
+            expected = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors=errors)
+        except UnicodeDecodeError:
+            with pytest.raises(UnicodeDecodeError):
+                query_pairs(raw, errors)
+        else:
+            assert query_pairs(raw, errors) == expected
 
 
 def test_our_graph_is_the_default_graph_and_the_dataset_named_graph(client):

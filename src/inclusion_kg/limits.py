@@ -8,7 +8,8 @@ HTTP (an ASGI middleware, `RequestLimits`, in front of every route; one per HTTP
   in the app at once; up to `max_queue` more wait (first come, first served) for `queue_timeout` seconds;
   beyond that, or after that wait, the answer is 503 with `Retry-After` (the client should come back later,
   the server keeps its memory and sockets for the requests it accepted);
-- every 503 (also the engine's "every query thread stayed busy") carries `Retry-After`.
+- its 503 carries `Retry-After`, as the engine's do (sparql/router.error_response: "every query thread stayed
+  busy", a remote store that does not answer).
 
 The limits on RDF files read at start-up are in `rdf_input.py`. See docs/reliability.md (limits, their defaults and why) and docs/security.md (threats and tests).
 """
@@ -74,7 +75,7 @@ def plain_reply(status: int, kind: str, message: str, accept: bytes, extra: list
 
 
 class RequestLimits:
-    """ASGI middleware: URL and body size, concurrency with a bounded queue, Retry-After on every 503."""
+    """ASGI middleware: URL and body size, concurrency with a bounded queue (503 with Retry-After)."""
 
     def __init__(self, app, limiter: Limiter, max_body_bytes: int = 1 << 20, max_url_bytes: int = 65_535):
         self.app = app
@@ -82,7 +83,8 @@ class RequestLimits:
         self.max_body_bytes = max_body_bytes
         self.max_url_bytes = max_url_bytes
 
-    async def _reply(self, send, status: int, kind: str, message: str, accept: bytes, extra=None) -> None:
+    async def _reply(self, scope, send, status: int, kind: str, message: str, extra=None) -> None:
+        accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
         status, headers, body = plain_reply(status, kind, message, accept, extra)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -90,20 +92,20 @@ class RequestLimits:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = scope.get("headers", [])
-        accept = next((value for name, value in headers if name == b"accept"), b"")
-        retry = [(b"retry-after", str(self.limiter.retry_after).encode())]
-        if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > self.max_url_bytes:
-            return await self._reply(send, 414, "uri-too-long",
+        if len(scope.get("raw_path") or b"") + len(scope["query_string"]) > self.max_url_bytes:
+            return await self._reply(scope, send, 414, "uri-too-long",
                                      f"the URL is longer than {self.max_url_bytes} bytes (the limit); "
-                                     "POST the query instead", accept)
-        declared = next((value for name, value in headers if name == b"content-length"), None)
+                                     "POST the query instead")
+        declared, chunked = None, False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        too_large = f"the request body is larger than {self.max_body_bytes} bytes (the limit)"
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            return await self._reply(send, 413, "body-too-large",
-                                     f"the request body is larger than {self.max_body_bytes} bytes (the limit)",
-                                     accept)
-        has_body = declared not in (None, b"0") or any(name == b"transfer-encoding" for name, _ in headers)
-        if has_body:
+            return await self._reply(scope, send, 413, "body-too-large", too_large)
+        if chunked or declared not in (None, b"0"):
             body, complete = bytearray(), False
             while not complete:
                 message = await receive()
@@ -112,9 +114,7 @@ class RequestLimits:
                 body += message.get("body", b"")
                 complete = not message.get("more_body", False)
                 if len(body) > self.max_body_bytes:
-                            return await self._reply(send, 413, "body-too-large",
-                                             f"the request body is larger than {self.max_body_bytes} bytes "
-                                             "(the limit)", accept)
+                    return await self._reply(scope, send, 413, "body-too-large", too_large)
             replayed, upstream = False, receive
 
             async def receive():  # the app reads the body we already have, then waits for a disconnect
@@ -124,22 +124,16 @@ class RequestLimits:
                 replayed = True
                 return {"type": "http.request", "body": bytes(body), "more_body": False}
 
-        async def send_with_retry(message):
-            if message["type"] == "http.response.start" and message["status"] == 503:
-                if not any(name.lower() == b"retry-after" for name, _ in message.get("headers", [])):
-                    message = {**message, "headers": list(message.get("headers", [])) + retry}
-            await send(message)
-
-        costly = scope["path"].startswith(COSTLY_PREFIXES)
-        if not costly:
-            return await self.app(scope, receive, send_with_retry)
+        if not scope["path"].startswith(COSTLY_PREFIXES):
+            return await self.app(scope, receive, send)
         if not await self.limiter.acquire():
-            return await self._reply(send, 503, "busy",
+            return await self._reply(scope, send, 503, "busy",
                                      f"the server is answering {self.limiter.max_concurrent} requests and "
                                      f"{self.limiter.waiting} more are waiting (the limits); "
-                                     f"try again in {self.limiter.retry_after} s", accept, retry)
+                                     f"try again in {self.limiter.retry_after} s",
+                                     [(b"retry-after", str(self.limiter.retry_after).encode())])
         try:
-            await self.app(scope, receive, send_with_retry)
+            await self.app(scope, receive, send)
         finally:
             self.limiter.release()
 

@@ -56,6 +56,10 @@ FORBIDDEN = {"SERVICE": "SERVICE (federated queries to other endpoints)", "LOAD"
 NONDETERMINISTIC = {"RAND", "NOW", "UUID", "STRUUID", "BNODE"}
 MAX_NESTING = 200
 MEMO_QUERY_CHARS, MEMO_ENTRIES = 4096, 2048  # analyses remembered: at most 8 M characters of queries
+# The same tokens, with only the bare words captured: findall gives each token's word, or "" for any other
+# token, without a Python step per token (a query never asked before is tokenized on its request's path).
+_WORDS = re.compile(re.sub(r"\(\?P<(?!word>)\w+>", "(?:", TOKEN.pattern).replace("(?P<word>", "("),
+                    re.VERBOSE | re.DOTALL)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -68,11 +72,6 @@ class QueryInfo:
     def is_graph(self) -> bool:
         """CONSTRUCT and DESCRIBE answer with RDF; SELECT and ASK with a result table."""
         return self.form in ("CONSTRUCT", "DESCRIBE")
-
-
-def tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) of every token but white space and comments (longest match, as the grammar)."""
-    return [(m.lastgroup, m.group(), m.start()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
 
 
 def _decode_codepoints(text: str) -> str:
@@ -89,36 +88,33 @@ def _position(text: str, offset: int) -> str:
     return f"{line}:{column}"
 
 
-def _words(text: str) -> list[tuple[str, int]]:
-    """The bare words (keywords, function names) of `text`, upper-cased, with their offsets.
+def _words(text: str) -> list[str]:
+    """The bare words (keywords, function names) of `text`, upper-cased.
 
     Also refuses nesting deeper than MAX_NESTING: the parser recurses and would overflow its stack.
     """
-    words, depth = [], 0
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word":
-            words.append((match.group().upper(), match.start()))
-        elif kind == "punct":
-            char = match.group()
-            if char in "({[":
-                depth += 1
+    if sum(map(text.count, "({[")) > MAX_NESTING:  # else the depth cannot pass it: no need to follow it
+        depth = 0
+        for match in TOKEN.finditer(text):
+            if match.lastgroup == "punct" and match.group() in "({[)}]":
+                depth += 1 if match.group() in "({[" else -1
                 if depth > MAX_NESTING:
-                    raise QuerySyntaxError(
-                        f"the query nests (, {{ or [ more than {MAX_NESTING} deep (the limit)",
-                        _position(text, match.start()),
-                    )
-            elif char in ")}]":
-                depth -= 1
-    return words
+                    raise QuerySyntaxError(f"the query nests (, {{ or [ more than {MAX_NESTING} deep (the limit)",
+                                           _position(text, match.start()))
+    return [word.upper() for word in _WORDS.findall(text) if word]
 
 
-def _refuse_forbidden(text: str, words: list[tuple[str, int]]) -> None:
-    for word, offset in words:
+def _offset(text: str, word: str) -> int:
+    """Where the bare word `word` first occurs in `text` (for an error message)."""
+    return next(m.start() for m in TOKEN.finditer(text) if m.lastgroup == "word" and m.group().upper() == word)
+
+
+def _refuse_forbidden(text: str, words: list[str]) -> None:
+    for word in words:
         if word in FORBIDDEN:
             raise ForbiddenQueryError(
                 f"{FORBIDDEN[word]} is not allowed: this endpoint only queries its own data "
-                f"and never reaches the network or the file system (at {_position(text, offset)})."
+                f"and never reaches the network or the file system (at {_position(text, _offset(text, word))})."
             )
 
 
@@ -138,14 +134,14 @@ def _analyze(query: str) -> QueryInfo:
     if "\\u" in query or "\\U" in query:
         decoded = _decode_codepoints(query)
         _refuse_forbidden(decoded, _words(decoded))
-    deterministic = not any(word in NONDETERMINISTIC for word, _ in words)
-    for word, offset in words:
+    deterministic = NONDETERMINISTIC.isdisjoint(words)
+    for word in words:
         if word in QUERY_FORMS:
             return QueryInfo(form=word, deterministic=deterministic)
         if word in UPDATE_KEYWORDS:
             raise UpdateNotAllowedError(
                 "SPARQL Update is not allowed: this endpoint is read-only "
-                f"({word} at {_position(query, offset)})."
+                f"({word} at {_position(query, _offset(query, word))})."
             )
         if word not in ("BASE", "PREFIX"):
             break
