@@ -104,10 +104,6 @@ class QueryEngine:
         self.runaways = 0
         self._pool: tuple[int, ThreadPoolExecutor] | None = None
 
-    @property
-    def timeout(self) -> float:
-        return self.limits.timeout
-
     # -- steps 1-3 --------------------------------------------------------------------------------------
     def analyze(self, query: str, analysis: QueryInfo | None = None) -> QueryInfo:
         """The query's form; raises the size and safety errors (413, 403, 400) without running it."""
@@ -141,12 +137,12 @@ class QueryEngine:
         started, future = self._submit(key)
         waited = time.monotonic()
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(self.limits.timeout):
                 body = await asyncio.wrap_future(future)  # a cancelled wait cancels a job not yet started
         except TimeoutError:
             self._deadline(started, future)
         except asyncio.CancelledError:  # the client went away: a runaway is still stopped at its deadline
-            left = max(0.0, waited + self.timeout - time.monotonic())
+            left = max(0.0, waited + self.limits.timeout - time.monotonic())
             asyncio.get_running_loop().call_later(left, self._watch, started, future)
             raise
         return self._keep(key, etag, body)
@@ -155,7 +151,7 @@ class QueryEngine:
         """`evaluate` for a caller outside the event loop (start-up look-ups, synchronous routes)."""
         started, future = self._submit(key)
         try:
-            body = future.result(self.timeout)  # only bytes or a SparqlError come out of _run
+            body = future.result(self.limits.timeout)  # only bytes or a SparqlError come out of _run
         except TimeoutError:
             self._deadline(started, future)
         return self._keep(key, etag, body)
@@ -173,9 +169,9 @@ class QueryEngine:
         """At the deadline (counted from the request, as its client counts): 503 if the query never got a
         thread (it will not run), else 504, and the runaway is dealt with."""
         if not started and future.cancel():
-            raise ServiceBusyError(f"every query thread stayed busy for {self.timeout:g} s; try again in a moment")
+            raise ServiceBusyError(f"every query thread stayed busy for {self.limits.timeout:g} s; try again soon")
         self._runaway()
-        raise QueryTimeoutError(f"the query timed out: it ran longer than {self.timeout:g} s (the limit)")
+        raise QueryTimeoutError(f"the query timed out: it ran longer than {self.limits.timeout:g} s (the limit)")
 
     def _run(self, started: list, query: str, media_type: str, dataset: Dataset) -> bytes:
         """In an evaluation thread: evaluate and serialize; only bytes or a bare exception leave."""
