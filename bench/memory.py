@@ -31,7 +31,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from eligibility import questions  # noqa: E402
+from eligibility import paths, questions  # noqa: E402
 from queries import MIX  # noqa: E402
 from run import free_port  # noqa: E402
 
@@ -93,7 +93,7 @@ def memory(pid: int) -> dict:
 def measure(source: Path | None, args, run: int) -> dict:
     url, process = start(source)
     try:
-        mix = questions(True)
+        mix = paths(questions())
         eligibility = [f"{mix[i % len(mix)]}&employment_rate=0.03{run:02d}{i:07d}" for i in range(args.questions)]
         texts = [MIX[i % len(MIX)][1] + f"\n#{run}-{i}" for i in range(args.queries)]
         sparql = [f"/sparql?query={quote(text, safe='')}" for text in texts]

@@ -3,7 +3,10 @@ pyshacl; changed data is validated again; data that does not conform is never ke
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,3 +105,17 @@ def test_a_change_log_that_does_not_conform_is_refused_every_time(root, log_vali
         with pytest.raises(LogError):
             load_log(root)
         assert len(log_validations) == attempt  # never kept: checked (and refused) each time
+
+
+def test_a_second_start_of_the_same_data_loads_neither_pyshacl_nor_the_remote_store_client(root, tmp_path):
+    """What a server imports, every HTTP worker holds in memory: a start on a kept verdict with the embedded
+    store needs no validator and no HTTP client."""
+    script = ("import sys; from pathlib import Path; from inclusion_kg.app import create_app; "
+              "from inclusion_kg.settings import Settings; "
+              f"create_app(Settings(root=Path({str(root)!r}))); "
+              "print(sorted(m for m in ('pyshacl', 'httpx') if m in sys.modules))")
+    env = {**os.environ, "INCLUSION_KG_CACHE": str(tmp_path / "verdicts")}
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.split("\n")[-2] == "['pyshacl']"  # the first start validates
+    assert second.stdout.split("\n")[-2] == "[]"

@@ -19,7 +19,6 @@ from inclusion_kg.history import install_history, prepare_history
 from inclusion_kg.limits import install_limits
 from inclusion_kg.namespaces import HISTORY
 from inclusion_kg.publish import install_publication
-from inclusion_kg.remote.backend import build_remote
 from inclusion_kg.remote.location import is_remote
 from inclusion_kg.settings import Settings
 from inclusion_kg.sparql.backend import EmbeddedBackend, Limits
@@ -44,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     version = data_version(data_files(settings.root))
     history = prepare_history(graph, version, settings.base_url, settings.root)  # the change log, validated
     if is_remote(settings.store):  # sparql+http(s)://...: an existing SPARQL store (remote/, docs/deploy.md)
+        from inclusion_kg.remote.backend import build_remote  # httpx and the rest: only with a remote store
+
         store, backend = build_remote(settings, graph.serialize(format="nt", encoding="utf-8"))
         engine_version = version + "@remote"
     else:

@@ -35,7 +35,7 @@ import uvicorn
 from inclusion_kg.graph import DataParseError, InvalidDataError
 from inclusion_kg.http_protocol import HttpProtocol
 from inclusion_kg.reload import defer_early_sighup, early_sighup, reload_app
-from inclusion_kg.remote.backend import RemoteStoreError
+from inclusion_kg.remote import RemoteStoreError
 from inclusion_kg.settings import Settings
 from inclusion_kg.store import DataFileError
 

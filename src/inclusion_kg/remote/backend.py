@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from inclusion_kg.errors import EngineError, QuerySyntaxError, QueryTimeoutError, ServiceBusyError
 from inclusion_kg.errors import TooManyResultsError
 from inclusion_kg.namespaces import DATASET
+from inclusion_kg.remote import RemoteStoreError
 from inclusion_kg.remote.digest import content_digest, digest_of_ntriples
 from inclusion_kg.remote.location import RemoteStore, parse_store
 from inclusion_kg.sparql import formats
@@ -36,10 +37,6 @@ TABLE_REQUEST = "application/sparql-results+xml"  # what every store writes the 
 GRAPH_REQUEST = "application/n-triples"
 GRACE = 1.0  # seconds the client waits past the store's own deadline
 PROBE_EVERY = 1.0  # seconds /health reuses its last look at the store
-
-
-class RemoteStoreError(RuntimeError):
-    """The remote store cannot serve: unreachable, or it does not hold the data we validated."""
 
 
 class StoreUnreachableError(ServiceBusyError):

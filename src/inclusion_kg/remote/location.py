@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 
@@ -34,6 +36,8 @@ class RemoteStore:
     def auth(self) -> httpx.Auth | None:
         if not self.user:
             return None
+        import httpx  # not imported by a server of the embedded store
+
         if self.scheme == "digest":
             return httpx.DigestAuth(self.user, self.password or "")
         return httpx.BasicAuth(self.user, self.password or "")
