@@ -24,8 +24,7 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from inclusion_kg.errors import EngineError, QuerySyntaxError, QueryTimeoutError, ServiceBusyError
-from inclusion_kg.errors import TooManyResultsError
+from inclusion_kg.errors import EngineError, QuerySyntaxError, QueryTimeoutError, ServiceBusyError, TooManyResultsError
 from inclusion_kg.namespaces import DATASET
 from inclusion_kg.remote import RemoteStoreError
 from inclusion_kg.remote.digest import content_digest, digest_of_ntriples

@@ -63,15 +63,6 @@ def count_rows(body: bytes, media_type: str, limit: int) -> int:
     return bound if bound <= limit else len(json.loads(body)["results"]["bindings"])
 
 
-def write_graph(triples: list, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """A CONSTRUCT or DESCRIBE answer, in any RDF format (in the default graph for N-Quads and TriG)."""
-    fmt = RDF_FORMATS[media_type]
-    if fmt.supports_datasets:
-        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    wants_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
-    return ox.serialize(triples, format=fmt, prefixes=prefixes if wants_prefixes else None)
-
-
 class AnswerTooLarge(Exception):
     """Raised by BoundedOutput past its limit."""
 
@@ -130,5 +121,8 @@ def write_answer(result, media_type: str, max_rows: int, max_bytes: int, prefixe
         if len(triples) == max_rows:
             raise TooManyResultsError(f"the answer has more than {max_rows} triples (the limit); narrow the query")
         triples.append(getattr(triple, "triple", triple))  # a parsed quad, or a CONSTRUCT's triple
-    wanted = prefixes if media_type in (TURTLE, TRIG, RDFXML) else ()
-    return write_graph(triples, media_type, used_prefixes(triples, wanted))
+    fmt = RDF_FORMATS[media_type]
+    used = used_prefixes(triples, prefixes) if media_type in (TURTLE, TRIG, RDFXML) else None
+    if fmt.supports_datasets:  # N-Quads, TriG: the triples in the default graph
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return ox.serialize(triples, format=fmt, prefixes=used)
