@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fastapi import Request
 from fastapi.responses import Response
 
@@ -84,6 +86,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
     return ranges
 
 
+@lru_cache(maxsize=512)  # clients send a handful of Accept headers, over and over
 def choose_media_type(accept: str | None, form: str, fmt: str | None = None) -> str:
     """The media type to answer a query of `form` with; NotAcceptableError when none fits."""
     graph = is_graph_form(form)

@@ -117,10 +117,8 @@ def _all(pairs: list[tuple[str, str]], name: str) -> list[str]:
 
 
 async def sparql(request: Request) -> Response:
-    return await (sparql_post(request) if request.method == "POST" else sparql_get(request))
-
-
-async def sparql_get(request: Request) -> Response:
+    if request.method == "POST":
+        return await sparql_post(request)
     return await _answer(request, query_pairs(request.scope["query_string"]))
 
 
