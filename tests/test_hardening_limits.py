@@ -121,27 +121,6 @@ def test_past_the_queue_requests_get_503_with_retry_after_and_the_rest_keeps_wor
     assert httpx.get(f"{url}/sparql", params={"query": SMALL}, timeout=10).status_code == 200
 
 
-def test_a_query_that_never_got_a_thread_gets_503_with_retry_after(serve_cli):
-    """The engine's own 503 (its one evaluation thread stayed busy past the deadline) says when to come back,
-    as the limits' 503 does."""
-    served = serve_cli("--workers", "1", "--query-workers", "1", "--query-timeout", "1.5", "--retry-after", "9")
-    results: dict[str, httpx.Response] = {}
-
-    def ask(name: str, query: str) -> None:
-        results[name] = httpx.post(f"{served.url}/sparql", data={"query": query}, timeout=30,
-                                   headers={"accept": "application/json"})
-
-    runaway = threading.Thread(target=ask, args=("runaway", HEAVY))
-    runaway.start()
-    time.sleep(0.3)  # the runaway holds the one thread; this one waits for it until its own deadline
-    ask("waiting", SMALL)
-    runaway.join(30)
-    assert results["runaway"].status_code == 504
-    assert results["waiting"].status_code == 503, results["waiting"].text
-    assert results["waiting"].headers["retry-after"] == "9"
-    assert results["waiting"].json()["error"] == "busy" and "try again" in results["waiting"].json()["message"]
-
-
 def test_the_queue_is_first_come_first_served_and_bounded():
     async def scenario():
         limiter = Limiter(max_concurrent=1, max_queue=2, queue_timeout=5)

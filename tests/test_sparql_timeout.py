@@ -56,7 +56,7 @@ def workers(served) -> set[int]:
 def runaway(url: str, i: int, outcome: list) -> None:
     started = time.monotonic()
     response = httpx.post(f"{url}/sparql", data={"query": RUNAWAY + f" # {i}"}, headers=JSON, timeout=60)
-    outcome.append((response.status_code, response.text, time.monotonic() - started))
+    outcome.append((response.status_code, response.text, time.monotonic() - started, response.headers))
 
 
 @pytest.mark.parametrize("runaways", [1, 4])
@@ -96,7 +96,7 @@ def test_runaways_get_504_in_time_while_everything_else_is_answered(served, runa
     for client in clients:
         client.join(30)
     assert len(outcome) == runaways
-    for status, text, seconds in outcome:
+    for status, text, seconds, _ in outcome:
         assert status == 504 and "timed out" in text and f"{TIMEOUT:g} s" in text
         assert TIMEOUT - 0.1 < seconds < TIMEOUT + 1, outcome
     assert max(health_times) < 1.0, health_times
@@ -165,7 +165,7 @@ def test_direct_callers_of_the_engine_get_query_timeout_error(make_app):
 
 def test_when_every_query_thread_is_busy_a_query_waits_then_gets_503(serve_cli, big_data):
     served = serve_cli("--workers", "1", "--query-workers", "1", "--query-timeout", str(TIMEOUT),
-                       "--data", str(big_data))
+                       "--data", str(big_data), "--retry-after", "9")
     outcome: list = []
     threads = [threading.Thread(target=runaway, args=(served.url, i, outcome)) for i in range(2)]
     for thread in threads:
@@ -173,7 +173,9 @@ def test_when_every_query_thread_is_busy_a_query_waits_then_gets_503(serve_cli, 
         time.sleep(0.3)
     for thread in threads:
         thread.join(30)
-    assert sorted(status for status, _, _ in outcome) == [503, 504], outcome
+    assert sorted(status for status, *_ in outcome) == [503, 504], outcome
+    busy = next(headers for status, *_, headers in outcome if status == 503)
+    assert busy["retry-after"] == "9"  # as the limits' own 503: when to come back
     assert httpx.get(f"{served.url}/health", timeout=5).status_code == 200
     served.stop()
     assert os.getpid()  # the server and its workers are gone with it
