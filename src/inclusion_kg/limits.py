@@ -82,6 +82,7 @@ class RequestLimits:
         self.limiter = limiter
         self.max_body_bytes = max_body_bytes
         self.max_url_bytes = max_url_bytes
+        self.too_large = f"the request body is larger than {max_body_bytes} bytes (the limit)"
 
     async def _reply(self, scope, send, status: int, kind: str, message: str, extra=None) -> None:
         accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
@@ -102,9 +103,8 @@ class RequestLimits:
                 declared = value
             elif name == b"transfer-encoding":
                 chunked = True
-        too_large = f"the request body is larger than {self.max_body_bytes} bytes (the limit)"
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            return await self._reply(scope, send, 413, "body-too-large", too_large)
+            return await self._reply(scope, send, 413, "body-too-large", self.too_large)
         if chunked or declared not in (None, b"0"):
             body, complete = bytearray(), False
             while not complete:
@@ -114,7 +114,7 @@ class RequestLimits:
                 body += message.get("body", b"")
                 complete = not message.get("more_body", False)
                 if len(body) > self.max_body_bytes:
-                    return await self._reply(scope, send, 413, "body-too-large", too_large)
+                    return await self._reply(scope, send, 413, "body-too-large", self.too_large)
             replayed, upstream = False, receive
 
             async def receive():  # the app reads the body we already have, then waits for a disconnect
