@@ -12,6 +12,8 @@ import json
 
 import pyoxigraph as ox
 
+from inclusion_kg.errors import NotAcceptableError, TooManyResultsError
+
 # Result tables (SELECT, ASK), the server's preference first.
 JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
@@ -100,8 +102,6 @@ def write_answer(result, media_type: str, max_rows: int, max_bytes: int, prefixe
     """Any pyoxigraph query result (or one parsed from a remote store) as `media_type`, within the row and
     size limits (TooManyResultsError, NotAcceptableError). Call it in the thread that made `result`: a
     `QuerySolutions` consumed in another thread aborts the process."""
-    from inclusion_kg.errors import NotAcceptableError, TooManyResultsError
-
     if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
         if media_type not in RESULTS_FORMATS:
             raise NotAcceptableError(f"a table or boolean answer cannot be written as {media_type}")
