@@ -221,21 +221,16 @@ def location(started: StoreProcess):
 
 
 def start_published(kind: str, folder: Path) -> StoreProcess:
-    """A started store of `kind` with our graph (not validated again: the tests' apps validate it)."""
-    import pyoxigraph as ox
-
+    """A started store of `kind` with our graph and the eligibility rules, as `publish` writes them (not
+    validated again: the tests' apps validate it)."""
     from inclusion_kg.graph import load_graph
-    from inclusion_kg.namespaces import DATASET
-    from inclusion_kg.eligibility.compiled import rules_of
-    from inclusion_kg.namespaces import ELIGIBILITY_RULES
+    from inclusion_kg.remote.command import published_graphs
     from inclusion_kg.remote.publish import publish
 
     started = start_virtuoso(folder) if kind == "virtuoso" else start_oxigraph(folder, timeout_s=5)
     try:
-        data = load_graph(validate=False).serialize(format="nt", encoding="utf-8")
-        triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-        publish(location(started), triples, str(DATASET))
-        publish(location(started), rules_of(triples), str(ELIGIBILITY_RULES))  # what the eligibility lookup reads
+        for graph, triples in published_graphs(load_graph(validate=False)).items():
+            publish(location(started), triples, graph)
     except BaseException:
         started.stop()
         raise

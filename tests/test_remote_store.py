@@ -9,7 +9,12 @@ from rdflib import Graph
 
 from inclusion_kg.cli import main
 from inclusion_kg.history.log import load_log
-from inclusion_kg.namespaces import DATASET, HISTORY, SD, VOID
+from inclusion_kg.app import create_app
+from inclusion_kg.graph import load_graph
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY, SD, VOID
+from inclusion_kg.remote.command import published_graphs
+from inclusion_kg.settings import Settings
+from inclusion_kg.remote import RemoteStoreError
 from inclusion_kg.remote import publish as publish_module
 import stores as servers
 from inclusion_kg.remote.location import parse_store
@@ -127,6 +132,26 @@ def test_serve_refuses_a_store_holding_other_data_and_names_the_command(tmp_path
         assert main(["serve", "--store", started.store, "--port", "0"]) == 1
         error = capsys.readouterr().err
         assert "holds other data" in error and "1 triples" in error and "inclusion-kg publish --to" in error
+    finally:
+        started.stop()
+
+
+def test_serve_refuses_a_store_whose_eligibility_rules_are_stale(tmp_path):
+    """The rules `publish` writes beside our graph must be what our validated data makes of them: stale rules
+    would answer /eligibility from other data than the pages describe."""
+    started = servers.start_oxigraph(tmp_path / "stale")
+    try:
+        location = servers.location(started)
+        assert main(["publish", "--to", started.store, "--update", started.update, "--gsp", started.gsp]) == 0
+        assert set(published_graphs(load_graph(), load_log())) == {str(DATASET), str(ELIGIBILITY_RULES), str(HISTORY)}
+        rules = published_graphs(load_graph())[str(ELIGIBILITY_RULES)]
+        create_app(Settings(store=started.store)).state.engine.close()  # as published: served
+        publish_module.publish(location, rules[:-1], str(ELIGIBILITY_RULES))  # one triple short: stale
+        with pytest.raises(RemoteStoreError, match=f"holds other data in <{ELIGIBILITY_RULES}>.*inclusion-kg publish"):
+            create_app(Settings(store=started.store))
+        publish_module.Publisher(location).update(f"DROP SILENT GRAPH <{ELIGIBILITY_RULES}>")  # none at all
+        with pytest.raises(RemoteStoreError, match=f"no triples in <{ELIGIBILITY_RULES}>.*inclusion-kg publish"):
+            create_app(Settings(store=started.store))
     finally:
         started.stop()
 

@@ -44,8 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     history = prepare_history(graph, version, settings.base_url, settings.root)  # the change log, validated
     if is_remote(settings.store):  # sparql+http(s)://...: an existing SPARQL store (remote/, docs/deploy.md)
         from inclusion_kg.remote.backend import build_remote  # httpx and the rest: only with a remote store
+        from inclusion_kg.remote.command import published_graphs
 
-        store, backend = build_remote(settings, graph.serialize(format="nt", encoding="utf-8"))
+        store, backend = build_remote(settings, published_graphs(graph))
         engine_version = version + "@remote"
     else:
         store = build_store(graph, settings.store, settings.data, source_version=version + history.log.digest,

@@ -179,16 +179,17 @@ def _count(backend: RemoteBackend, graphs: tuple[str, ...]) -> int:
     return int(next(iter(ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)))["n"].value)
 
 
-def _digest_in_store(backend: RemoteBackend) -> tuple[int, str]:
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{DATASET}> {{ ?s ?p ?o }} }}"
+def _digest_in_store(backend: RemoteBackend, graph: str) -> tuple[int, str]:
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     limits = Limits(max_rows=10_000_000, max_bytes=1 << 30, timeout=max(backend.timeout, 60.0))
-    body = backend.evaluate(query, Dataset.of((), (str(DATASET),)), formats.NTRIPLES, limits)
+    body = backend.evaluate(query, Dataset.of((), (graph,)), formats.NTRIPLES, limits)
     return digest_of_ntriples(body)
 
 
-def build_remote(settings, ours: bytes) -> tuple[RemoteSummary, RemoteBackend]:
-    """The backend over `settings.store`, once it is shown to hold `ours` (our validated graph, N-Triples)
-    as <DATASET>: same triple count and content hash (digest.py); RemoteStoreError otherwise."""
+def build_remote(settings, published: dict[str, list]) -> tuple[RemoteSummary, RemoteBackend]:
+    """The backend over `settings.store`, once it is shown to hold what `inclusion-kg publish` writes there:
+    `published`, the triples of each named graph (our validated graph <DATASET> and the graphs beside it), with
+    the same triple count and content hash (digest.py) in each; RemoteStoreError otherwise."""
     if settings.data:
         raise RemoteStoreError(
             "--data is for the embedded store; with a remote store, load the files into it "
@@ -197,20 +198,23 @@ def build_remote(settings, ours: bytes) -> tuple[RemoteSummary, RemoteBackend]:
     backend = RemoteBackend(store, tuple(settings.graphs), settings.query_timeout)
     publish = f"inclusion-kg publish --to sparql+{store.describe()} --update URL (docs/deploy.md)"
     try:
-        count, digest = _digest_in_store(backend)
+        found = {graph: _digest_in_store(backend, graph) for graph in published}
+        count = found[str(DATASET)][0]
         total = _count(backend, backend.served_graphs) if settings.graphs else count
     except Exception as error:  # noqa: BLE001 - any failure here means: cannot serve from this store
         backend.close()
         message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
         raise RemoteStoreError(f"the SPARQL store at {store.describe()} cannot serve: {message}") from None
-    if count == 0:
+    for graph, triples in published.items():
+        expected = content_digest(triples)
+        if found[graph] == expected:
+            continue
         backend.close()
-        raise RemoteStoreError(f"the SPARQL store at {store.describe()} has no triples in <{DATASET}>: "
-                               f"publish the graph first ({publish})")
-    expected = content_digest(quad.triple for quad in ox.parse(ours, format=ox.RdfFormat.N_TRIPLES))
-    if (count, digest) != expected:
-        backend.close()
+        if found[graph][0] == 0:
+            raise RemoteStoreError(f"the SPARQL store at {store.describe()} has no triples in <{graph}>: "
+                                   f"publish the graph first ({publish})")
         raise RemoteStoreError(
-            f"the SPARQL store at {store.describe()} holds other data in <{DATASET}> ({count} triples, {digest}) "
-            f"than the validated sources ({expected[0]} triples, {expected[1]}): publish them first ({publish})")
+            f"the SPARQL store at {store.describe()} holds other data in <{graph}> ({found[graph][0]} triples, "
+            f"{found[graph][1]}) than the validated sources ({expected[0]} triples, {expected[1]}): publish "
+            f"them first ({publish})")
     return RemoteSummary(quads=total, graph_triples=count), backend

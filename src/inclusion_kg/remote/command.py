@@ -1,5 +1,5 @@
-"""`inclusion-kg publish`: the validated graph and the change log (or, with --data, other files) into a remote
-store."""
+"""`inclusion-kg publish`: the validated graph, the eligibility rules compiled from it and the change log (or,
+with --data, other files) into a remote store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES
+from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,23 +25,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="progress bar on stderr (default: when stderr is a terminal)")
 
 
-def _triples(args: argparse.Namespace) -> list:
+def published_graphs(graph, log=None) -> dict[str, list]:
+    """What `publish` writes, by named graph: our validated graph (rdflib), the eligibility rules compiled from
+    it (what /eligibility's lookup reads), and the change log `log` when it has releases. `serve --store`
+    reads the first two from the store, and checks that it holds them (remote/backend.build_remote)."""
+    from inclusion_kg.eligibility.compiled import rules_of
+
+    ours = _ntriples(graph)
+    graphs = {str(DATASET): ours, str(ELIGIBILITY_RULES): rules_of(ours)}
+    if log is not None and log.releases:
+        graphs[str(HISTORY)] = _ntriples(log.graph)
+    return graphs
+
+
+def _ntriples(graph) -> list:
+    """The triples of an rdflib graph, sorted: rdflib's order changes from one process to the next, and the
+    rules compiled from a graph follow the order it was loaded in (GROUP_CONCAT)."""
+    return sorted((quad.triple for quad in ox.parse(graph.serialize(format="nt", encoding="utf-8"),
+                                                    format=ox.RdfFormat.N_TRIPLES)), key=str)
+
+
+def _graphs(args: argparse.Namespace) -> dict[str, list]:
     if not args.data:
         from inclusion_kg.graph import load_graph
+        from inclusion_kg.history.log import load_log
 
-        graph = load_graph(root=Path(args.root) if args.root else None)  # refuses data that does not conform
-        return [q.triple for q in ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+        root = Path(args.root) if args.root else None
+        return published_graphs(load_graph(root=root), load_log(root))  # refuses data that does not conform
     from inclusion_kg.store import rdf_format
 
     triples = []
     for path in args.data:
         path = Path(path)
         triples += [q.triple for q in ox.parse(path=path, format=rdf_format(path), base_iri=path.resolve().as_uri())]
-    return triples
+    return {args.graph: triples}
 
 
 def run(args: argparse.Namespace) -> int:
     from inclusion_kg.graph import DataParseError, InvalidDataError
+    from inclusion_kg.history.log import LogError
     from inclusion_kg.remote.location import parse_store
     from inclusion_kg.remote.publish import PublishError, publish
     from inclusion_kg.store import DataFileError
@@ -55,52 +77,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        triples = _triples(args)
+        graphs = _graphs(args)
     except InvalidDataError as error:
         print("refusing to publish: the data does not conform to the shapes.", file=sys.stderr)
         print(error.report, file=sys.stderr)
         return 1
-    except (DataParseError, DataFileError, SyntaxError, OSError) as error:
+    except (DataParseError, DataFileError, LogError, SyntaxError, OSError) as error:
         print(f"refusing to publish: {error}", file=sys.stderr)
         return 1
-    try:
-        done = publish(store, triples, args.graph or str(DATASET), progress=args.progress)
-    except PublishError as error:
-        print(f"publish failed, the previous graph still serves: {error}", file=sys.stderr)
-        return 1
-    print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
-    if args.data:
-        return 0
-    from inclusion_kg.eligibility.compiled import rules_of
-
-    rules = rules_of(triples)  # what /eligibility's lookup reads (eligibility/compiled.py)
-    return (_publish_beside(args, store, publish, PublishError, rules, ELIGIBILITY_RULES, "the eligibility rules")
-            or _publish_history(args, store, publish, PublishError))
-
-
-def _publish_beside(args: argparse.Namespace, store, publish, PublishError, triples: list, graph, what: str) -> int:
-    """With our graph, `what` goes to its own named graph, the same way (staging, switch, checks)."""
-    try:
-        done = publish(store, triples, str(graph), progress=args.progress)
-    except PublishError as error:
-        print(f"publish of {what} failed, the previous ones still serve: {error}", file=sys.stderr)
-        return 1
-    print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
+    if args.graph and not args.data:  # our graph under another name (the graphs beside it keep theirs)
+        graphs = {(args.graph if name == str(DATASET) else name): triples for name, triples in graphs.items()}
+    for name, triples in graphs.items():  # each staged, switched and checked (remote/publish.py)
+        try:
+            done = publish(store, triples, name, progress=args.progress)
+        except PublishError as error:
+            print(f"publish of <{name}> failed, the previous one still serves: {error}", file=sys.stderr)
+            return 1
+        print(f"published <{done.graph}> to {store.describe()}: {done.triples} triples, {done.digest}")
     return 0
-
-
-def _publish_history(args: argparse.Namespace, store, publish, PublishError) -> int:
-    """With our graph, the change log (data/history/) goes to its own named graph, the same way."""
-    from inclusion_kg.history.log import LogError, load_log
-    from inclusion_kg.namespaces import HISTORY
-
-    try:
-        log = load_log(Path(args.root) if args.root else None)
-    except LogError as error:
-        print(f"refusing to publish the change log: {error}", file=sys.stderr)
-        return 1
-    if not log.releases:
-        return 0
-    data = log.graph.serialize(format="nt", encoding="utf-8")
-    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return _publish_beside(args, store, publish, PublishError, triples, HISTORY, "the change log")
