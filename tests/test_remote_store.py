@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +16,7 @@ from inclusion_kg.app import create_app
 from inclusion_kg.graph import load_graph
 from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY, SD, VOID
 from inclusion_kg.remote.command import published_graphs
+from inclusion_kg.remote.digest import content_digest
 from inclusion_kg.settings import Settings
 from inclusion_kg.remote import RemoteStoreError
 from inclusion_kg.remote import publish as publish_module
@@ -173,3 +177,17 @@ def test_served_with_forked_workers_each_worker_reaches_the_store(oxigraph, serv
     assert httpx.get(served.url + "/sparql", params={"query": slow}, headers=JSON, timeout=30).status_code == 504
     assert {p.pid for p in psutil.Process(served.process.pid).children()} == before
     served.stop()
+
+
+def test_the_compiled_rules_are_the_same_in_every_process_and_as_published():
+    """rdflib gives a graph's triples in another order in every process; the rules compiled from them must not
+    change with it (the check at `serve --store` compares them, harvesters compare releases)."""
+    script = ("import pyoxigraph as ox; from inclusion_kg.store import build_store; "
+              "from inclusion_kg.graph import load_graph; from inclusion_kg.namespaces import ELIGIBILITY_RULES; "
+              "from inclusion_kg.remote.digest import content_digest; "
+              "store = build_store(load_graph()).store; "
+              "print(content_digest(store.quads_for_pattern(None, None, None, ox.NamedNode(str(ELIGIBILITY_RULES)))))")
+    served = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+              for _ in range(2)}
+    published = str(content_digest(published_graphs(load_graph())[str(ELIGIBILITY_RULES)]))
+    assert served == {published + "\n"}

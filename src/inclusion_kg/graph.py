@@ -251,6 +251,13 @@ def load_graph(validate: bool = True, root: Path | None = None) -> Graph:
     return graph
 
 
+def sorted_ntriples(graph: Graph) -> bytes:
+    """`graph` as N-Triples, its lines sorted. rdflib's order changes from one process to the next, and what is
+    compiled from a store follows the order the graph was loaded in (the eligibility rules' GROUP_CONCAT):
+    every store of our graph is loaded from this, so the same data gives the same rules everywhere."""
+    return b"".join(sorted(graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)))
+
+
 def closure(graph: Graph, subject, into: Graph, rename=None) -> Graph:
     """`subject`'s triples and those of the blank nodes it reaches, into `into` (subject renamed if asked)."""
     todo, seen = [subject], set()

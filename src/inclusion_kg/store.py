@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from inclusion_kg.eligibility.compiled import add_compiled_rules
+from inclusion_kg.graph import sorted_ntriples
 from inclusion_kg.eligibility.compiled import version as compiled_version
 from inclusion_kg.namespaces import DATASET, ELIGIBILITY_RULES, HISTORY
 from inclusion_kg.rdf_input import UnsafeRdfError, check_rdf_bytes, xml_error_position
@@ -152,7 +153,7 @@ def build_store(
     `source_version`, the hash of the source files, else the graph's N-Triples, and the extra files), so the
     HTTP worker processes of `serve --workers N` share the store their parent built, read-only.
     """
-    ours = graph.serialize(format="nt", encoding="utf-8")
+    ours = sorted_ntriples(graph)  # the same rules compiled from the same data, as `publish` writes them
     if location != "memory":
         marker = Path(location) / "inclusion-kg.content"
         # rdflib names blank nodes afresh in every process: the source files' hash is the stable key

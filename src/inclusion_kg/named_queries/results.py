@@ -69,9 +69,10 @@ def store_from_graph(graph) -> ox.Store:
     """An in-memory pyoxigraph store holding an rdflib graph (serialised as N-Triples), and the eligibility
     rules compiled from it (a named graph, eligibility/compiled.py)."""
     from inclusion_kg.eligibility.compiled import add_compiled_rules
+    from inclusion_kg.graph import sorted_ntriples
 
     store = ox.Store()
-    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)
     add_compiled_rules(store)
     return store
 

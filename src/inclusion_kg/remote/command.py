@@ -39,10 +39,9 @@ def published_graphs(graph, log=None) -> dict[str, list]:
 
 
 def _ntriples(graph) -> list:
-    """The triples of an rdflib graph, sorted: rdflib's order changes from one process to the next, and the
-    rules compiled from a graph follow the order it was loaded in (GROUP_CONCAT)."""
-    return sorted((quad.triple for quad in ox.parse(graph.serialize(format="nt", encoding="utf-8"),
-                                                    format=ox.RdfFormat.N_TRIPLES)), key=str)
+    from inclusion_kg.graph import sorted_ntriples  # in the order every store of our graph is loaded in
+
+    return [quad.triple for quad in ox.parse(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _graphs(args: argparse.Namespace) -> dict[str, list]:
