@@ -40,7 +40,8 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client):
 
 # Pieces of query strings: escapes right and wrong, escaped and raw UTF-8, '+', '&', '=', backslashes.
 PIECES = st.sampled_from(["a", "query", "=", "&", "+", "%", "%2", "%20", "%zz", "%C3%A9", "%E2%82", "%e2%82%ac",
-                          "%5C", "%25", "%%41", "\\", "\\x41", "\\u00e9", "é", "€", " ", "?", "#"])
+                          "%5C", "%25", "%%41", "%26", "%3D", "%3d", "%2B", "\\", "\\x41", "\\u00e9", "é", "€",
+                          " ", "?", "#"])
 
 
 @settings(max_examples=2000, deadline=None)
@@ -55,6 +56,14 @@ def test_query_strings_and_forms_are_read_as_urllib_reads_them(pieces):
                 query_pairs(raw, errors)
         else:
             assert query_pairs(raw, errors) == expected
+
+
+def test_a_form_query_with_ampersands_equals_signs_and_pluses_is_read_whole(client):
+    query = 'SELECT ?x WHERE { VALUES ?x { "a&b=c+d" } FILTER(STRLEN(?x) = 7 && true || false) }'
+    for response in (client.post("/sparql", data={"query": query}, headers={"accept": "application/json"}),
+                     client.get("/sparql", params={"query": query}, headers={"accept": "application/json"})):
+        assert response.status_code == 200, response.text
+        assert rows(response) == [{"x": {"type": "literal", "value": "a&b=c+d"}}]
 
 
 def test_our_graph_is_the_default_graph_and_the_dataset_named_graph(client):
