@@ -2,13 +2,13 @@
 
 queries/eligibility-lookup.rq gives, for a question, one row per measure of the region in force: its rank
 (0 not-eligible, 1 undetermined, 2 eligible) and a line per condition with its rank after its guard's
-(0 unmet, 1 unknown, 2 met), its own rank and key, its guard's rank and key. The statuses are the query's:
-nothing is folded here. Everything that does not depend on the question (labels in each language, expected
-values, sources, agency, what a measure gives, the options of each key) is read once, when the evaluator is
-built for a dataset version, by queries/eligibility-rules.rq (and vocabulary.py), and kept here as the parts
-of the answer's JSON, by language; a reload builds a new evaluator, hence a new table. Python joins the two:
-names the ranks, orders the measures (eligible, undetermined, not-eligible, then by label), and lists the
-inputs that would decide an undetermined measure. Nothing here names a measure, agency or region.
+(0 unmet, 1 unknown, 2 met) and its guard's rank. The statuses are the query's: nothing is folded here.
+Everything that does not depend on the question (labels in each language, expected values, sources, agency,
+what a measure gives, the options of each value) is read once, when the evaluator is built for a dataset
+version, by queries/eligibility-rules.rq (and vocabulary.py), and kept here as the parts of the answer's
+JSON, by language; a reload builds a new evaluator, hence a new table. Python joins the two: names the ranks,
+orders the measures (eligible, undetermined, not-eligible, then by label), and lists the options and the
+inputs that would decide an unknown condition. Nothing here names a measure, agency or region.
 """
 
 from __future__ import annotations
@@ -110,24 +110,37 @@ def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
     return [{"concept": iri, "label": vocabulary.concept_label(iri, lang)} for iri in sorted(set(iris))]
 
 
+def case_key(name: str, inputs: Inputs) -> str:
+    """The key of the value given for an input, as eligibility-compile.rq writes a case's key and the lookup
+    writes the question's: "input=IRI", "=true" or "=false", "=number" for any number, "input=" for none."""
+    value = inputs.values.get(name)
+    if value is None:
+        return f"{name}="
+    if isinstance(value, bool):
+        return f"{name}={'true' if value else 'false'}"
+    return f"{name}={'number' if isinstance(value, (int, Decimal)) else value}"
+
+
 def _condition_entry(line: str, rules: Rules, inputs: Inputs, missing: set[str]) -> dict:
-    """The JSON of a condition from its line of the lookup ("condition rank own-rank own-key guard-rank
-    guard-key"); adds to `missing` the inputs an answer could give to decide it when it is unknown (its own,
-    when its own check is unknown and answerable; its guard's, when the guard is)."""
-    condition, rank, own_rank, own_key, guard_rank, guard_key = line.split(" ")
-    rank, own_rank, guard_rank = int(rank), int(own_rank), int(guard_rank)
+    """The JSON of a condition from its line of the lookup ("condition rank guard-rank"); adds to `missing`
+    the inputs an answer could give to decide it when it is unknown: its own when the value given for it has
+    options or is none (only an unknown value has: eligibility-compile.rq), its guard's when the guard is
+    unknown and so."""
+    condition, rank, guard_rank = line.split(" ")
+    rank, guard_rank = int(rank), int(guard_rank)
     lang, vocabulary = inputs.lang, rules.vocabulary
     facts, parts = rules.conditions[condition], rules.condition_parts[lang][condition]
     status, name = CONDITION_STATUS[rank], facts["input"]
     options, deciding = [], []
     if rank == 1:
-        if own_rank == 1:
-            listed, answerable = rules.cases.get((condition, own_key), ("", False))
-            options = _concepts(listed.split(), vocabulary, lang)
-            if answerable:
-                deciding.append(name)
-        if guard_rank == 1 and rules.cases.get((facts["guard"], guard_key), ("", False))[1]:
-            deciding.append(rules.conditions[facts["guard"]]["input"])
+        listed, answerable = rules.cases.get((condition, case_key(name, inputs)), ("", False))
+        options = _concepts(listed.split(), vocabulary, lang)
+        if answerable:
+            deciding.append(name)
+        if guard_rank == 1:
+            guard_input = rules.conditions[facts["guard"]]["input"]
+            if rules.cases.get((facts["guard"], case_key(guard_input, inputs)), ("", False))[1]:
+                deciding.append(guard_input)
     missing.update(deciding)
     entry = {
         "condition": condition,
