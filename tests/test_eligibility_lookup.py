@@ -172,6 +172,15 @@ def test_the_compiled_rules_are_a_named_graph_of_their_own(store):
                                             ox.DefaultGraph()))  # fmt: skip
 
 
+def test_a_store_without_the_compiled_rules_is_refused_with_what_to_do():
+    import pyoxigraph as ox
+
+    bare = ox.Store()  # our graph, but not the graph dataset:eligibility-rules
+    bare.bulk_load(load_graph(validate=False).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    with pytest.raises(ValueError, match="inclusion-kg publish"):
+        eligibility.build(store_select(bare), QUERIES)
+
+
 def test_the_answer_reports_the_lookup_bound_with_the_question(evaluator):
     inputs = eligibility.parse_inputs(evaluator.vocabulary, {"region": "wallonia", "contract": "employment",
                                                              "date": DEFAULT_DATE})  # fmt: skip
