@@ -112,7 +112,8 @@ def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
 
 def case_key(name: str, inputs: Inputs) -> str:
     """The key of the value given for an input, as eligibility-compile.rq writes a case's key and the lookup
-    writes the question's: "input=IRI", "=true" or "=false", "=number" for any number, "input=" for none."""
+    the question's: "input=IRI", "input=true" or "input=false", "input=number" for any number, "input=" for
+    none."""
     value = inputs.values.get(name)
     if value is None:
         return f"{name}="
@@ -122,10 +123,12 @@ def case_key(name: str, inputs: Inputs) -> str:
 
 
 def _condition_entry(line: str, rules: Rules, inputs: Inputs, missing: set[str]) -> dict:
-    """The JSON of a condition from its line of the lookup ("condition rank guard-rank"); adds to `missing`
-    the inputs an answer could give to decide it when it is unknown: its own when the value given for it has
-    options or is none (only an unknown value has: eligibility-compile.rq), its guard's when the guard is
-    unknown and so."""
+    """The JSON of a condition from its line of the lookup ("condition rank guard-rank"). When it is unknown,
+    the options of the value given for it and, added to `missing`, the inputs an answer could decide it by:
+    its own, or its guard's when the guard is unknown, when the compiled case of the value given says so
+    (ikgc:answerable: no value, or one broader than an allowed value). A case that lists options or is
+    answerable is never unmet (eligibility-compile.rq), and a met one makes the condition met; so when the
+    guard makes a condition unknown whose own case is unmet, that case adds nothing."""
     condition, rank, guard_rank = line.split(" ")
     rank, guard_rank = int(rank), int(guard_rank)
     lang, vocabulary = inputs.lang, rules.vocabulary
