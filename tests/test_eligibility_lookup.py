@@ -22,8 +22,9 @@ import pytest
 
 from inclusion_kg import eligibility
 from inclusion_kg.graph import load_graph, project_root
+from inclusion_kg.eligibility.inputs import query_values
 from inclusion_kg.named_queries.results import store_from_graph, store_select
-from inclusion_kg.namespaces import sparql_prologue
+from inclusion_kg.namespaces import IKGC, sparql_prologue
 from test_eligibility_fixtures import QUERIES, evaluator, select, store  # noqa: F401 (fixtures)
 
 DEFAULT_DATE = "2025-10-01"
@@ -124,6 +125,32 @@ def test_the_lookup_answers_as_the_reference_on_the_question_grid(select, evalua
     assert not found, f"{len(found)} of {len(questions)} questions differ; first: {found[0][0]}"
 
 
+def test_the_named_lookup_gives_the_statuses_of_the_answer(client, select, evaluator, grid_size):
+    """GET /queries/eligibility-lookup (the query, as a user runs it) gives for each measure and condition the
+    status GET /eligibility gives: the statuses are the query's own (ranks 0, 1, 2 in Kleene order)."""
+    measure_words, condition_words = ("not-eligible", "undetermined", "eligible"), ("unmet", "unknown", "met")
+    questions = question_grid(select, evaluator.vocabulary, grid_size or 4)
+    seen = set()
+    for raw in questions[:: max(1, len(questions) // 24)]:
+        answer = client.get("/eligibility", params=raw)
+        assert answer.status_code == 200, raw
+        expected = {m["measure"]: (m["status"], {c["condition"]: c["status"] for c in m["conditions"]})
+                    for m in answer.json()["measures"]}  # fmt: skip
+        params = {k: v for k, v in query_values(eligibility.parse_inputs(evaluator.vocabulary, raw)).items()
+                  if k != "lang"}  # fmt: skip
+        response = client.get("/queries/eligibility-lookup", params=params, headers={"Accept": "application/json"})
+        assert response.status_code == 200, response.text
+        given = {}
+        for row in response.json()["results"]["bindings"]:
+            lines = [line.split(" ") for line in row["conditions"]["value"].split("\n")]
+            given[row["measure"]["value"]] = (measure_words[int(row["measureRank"]["value"])],
+                                              {line[0]: condition_words[int(line[1])] for line in lines
+                                               if line[0] != str(IKGC.always)})  # fmt: skip
+        assert given == expected, raw
+        seen.update(status for status, _ in expected.values())
+    assert seen == set(measure_words)  # the sample reaches every status
+
+
 def test_the_lookup_reads_the_same_inputs_as_the_reference_but_the_language(evaluator):
     reference = evaluator.catalog.get(eligibility.QUERY_NAME)
     lookup = evaluator.catalog.get(eligibility.LOOKUP_NAME)
@@ -143,6 +170,15 @@ def test_the_compiled_rules_are_a_named_graph_of_their_own(store):
     # Nothing compiled leaks into our graph (the default graph here).
     assert not list(store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/inclusion-kg/compiled#case"), None,
                                             ox.DefaultGraph()))  # fmt: skip
+
+
+def test_a_store_without_the_compiled_rules_is_refused_with_what_to_do():
+    import pyoxigraph as ox
+
+    bare = ox.Store()  # our graph, but not the graph dataset:eligibility-rules
+    bare.bulk_load(load_graph(validate=False).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    with pytest.raises(ValueError, match="inclusion-kg publish"):
+        eligibility.build(store_select(bare), QUERIES)
 
 
 def test_the_answer_reports_the_lookup_bound_with_the_question(evaluator):

@@ -52,7 +52,7 @@ def build(
                 raise ValueError(f"{query_name}.rq has no parameter for the input {name!r} "
                                  f"(expected ?__{camel(name)}_...)")
     rules = Rules(select, catalog.get(RULES_NAME).text, vocabulary)  # once per dataset version
-    if vocabulary.inputs.get(REGION) and vocabulary.inputs[REGION].values and not rules.slots:
+    if vocabulary.inputs.get(REGION) and vocabulary.inputs[REGION].values and not any(rules.measure_parts.values()):
         raise ValueError("the store has measures but no compiled eligibility rules (the graph "
                          "dataset:eligibility-rules): a remote store gets them from `inclusion-kg publish`")
     return Evaluator(catalog, vocabulary, select, rules, select_async=select_async)

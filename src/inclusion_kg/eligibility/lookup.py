@@ -1,15 +1,14 @@
-"""Shape the /eligibility answer from the lookup's ranks and the rules table read once per dataset version.
+"""Shape the /eligibility answer from the lookup's statuses and the rules table read once per dataset version.
 
-queries/eligibility-lookup.rq gives, for a question, one row per slot of the region in force (a measure
-itself, each of its conditions, each guard) with the rank the given value makes of its check (0 unmet,
-1 unknown, 2 met) and the key it was looked up by. Everything that does not depend on the question (labels
-in each language, expected values, sources, agency, what a measure gives, which slot is which) is read once,
-when the evaluator is built for a dataset version, by queries/eligibility-rules.rq (and vocabulary.py), and
-kept here as the parts of the answer's JSON, by language; a reload builds a new evaluator, hence a new
-table. Python joins the two and folds, in one place: a guarded condition takes the greater of its own rank
-and 2 minus its guard's, a measure the least rank of its conditions (Kleene logic; not-eligible when
-independent of hiring); measures are ordered (eligible, undetermined, not-eligible, then by label), and the
-inputs that would decide an undetermined measure are listed. Nothing here names a measure, agency or region.
+queries/eligibility-lookup.rq gives, for a question, one row per measure of the region in force: its rank
+(0 not-eligible, 1 undetermined, 2 eligible) and a line per condition with its rank after its guard's
+(0 unmet, 1 unknown, 2 met) and its guard's rank. The statuses are the query's: nothing is folded here.
+Everything that does not depend on the question (labels in each language, expected values, sources, agency,
+what a measure gives, the options of each value) is read once, when the evaluator is built for a dataset
+version, by queries/eligibility-rules.rq (and vocabulary.py), and kept here as the parts of the answer's
+JSON, by language; a reload builds a new evaluator, hence a new table. Python joins the two: names the ranks,
+orders the measures (eligible, undetermined, not-eligible, then by label), and lists the options and the
+inputs that would decide an unknown condition. Nothing here names a measure, agency or region.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ from inclusion_kg.namespaces import IKG, IKGC
 
 RULES_NAME = "eligibility-rules"  # queries/eligibility-rules.rq
 LOOKUP_NAME = "eligibility-lookup"  # queries/eligibility-lookup.rq: the query /eligibility runs
-ALWAYS = str(IKGC.always)  # the slot of a measure itself (no condition)
+ALWAYS = str(IKGC.always)  # the line of a measure itself (no condition)
 CONDITION_STATUS = ("unmet", "unknown", "met")  # by rank
-MEASURE_STATUS = ("not-eligible", "undetermined", "eligible")  # by the least rank of its conditions
+MEASURE_STATUS = ("not-eligible", "undetermined", "eligible")  # by rank
 STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not-eligible": 2}
 TRUE = ("true", "1")  # Virtuoso writes true as 1
 
@@ -47,7 +46,6 @@ class Rules:
         texts: dict[str, dict] = {}
         measures: dict[str, dict] = {}
         self.conditions: dict[str, dict] = {}  # condition or guard -> its input, source, guard
-        self.slots: dict[str, tuple[str, str, bool, str]] = {}  # slot -> (measure, condition, guarding, check)
         self.cases: dict[tuple[str, str], tuple[str, bool]] = {}  # (check, key) -> (options, answerable)
         for row in select(query):
             subject = row["subject"]["value"]
@@ -58,9 +56,6 @@ class Rules:
             elif "input" in row:
                 self.conditions[subject] = {"input": row["input"]["value"], "source": _value(row, "source"),
                                             "guard": _value(row, "guard")}  # fmt: skip
-            elif "check" in row:
-                self.slots[subject] = (row["measure"]["value"], row["condition"]["value"],
-                                       row["guarding"]["value"] in TRUE, row["check"]["value"])  # fmt: skip
             elif "key" in row:
                 self.cases[(subject, row["key"]["value"])] = (row["options"]["value"],
                                                               row["answerable"]["value"] in TRUE)  # fmt: skip
@@ -115,25 +110,40 @@ def _concepts(iris, vocabulary: Vocabulary, lang: str) -> list[dict]:
     return [{"concept": iri, "label": vocabulary.concept_label(iri, lang)} for iri in sorted(set(iris))]
 
 
-def _condition_entry(condition: str, own: tuple, guard: tuple | None, rules: Rules, inputs: Inputs,
-                     missing: set[str]) -> tuple[int, dict]:
-    """The condition's JSON and its rank from its own (rank, key) and its guard's; adds to `missing` the
-    inputs that would decide it. Kleene: a guarded condition is the greater of its own rank and 2 minus its
-    guard's (met when the guard is unmet, unknown when the guard is unknown and it is not met itself)."""
+def case_key(name: str, inputs: Inputs) -> str:
+    """The key of the value given for an input, as eligibility-compile.rq writes a case's key and the lookup
+    the question's: "input=IRI", "input=true" or "input=false", "input=number" for any number, "input=" for
+    none."""
+    value = inputs.values.get(name)
+    if value is None:
+        return f"{name}="
+    if isinstance(value, bool):
+        return f"{name}={'true' if value else 'false'}"
+    return f"{name}={'number' if isinstance(value, (int, Decimal)) else value}"
+
+
+def _condition_entry(line: str, rules: Rules, inputs: Inputs, missing: set[str]) -> dict:
+    """The JSON of a condition from its line of the lookup ("condition rank guard-rank"). When it is unknown,
+    the options of the value given for it and, added to `missing`, the inputs an answer could decide it by:
+    its own, or its guard's when the guard is unknown, when the compiled case of the value given says so
+    (ikgc:answerable: no value, or one broader than an allowed value). A case that lists options or is
+    answerable is never unmet (eligibility-compile.rq), and a met one makes the condition met; so when the
+    guard makes a condition unknown whose own case is unmet, that case adds nothing."""
+    condition, rank, guard_rank = line.split(" ")
+    rank, guard_rank = int(rank), int(guard_rank)
     lang, vocabulary = inputs.lang, rules.vocabulary
     facts, parts = rules.conditions[condition], rules.condition_parts[lang][condition]
-    own_rank, own_key = own
-    rank = own_rank if guard is None else max(own_rank, 2 - guard[0])
     status, name = CONDITION_STATUS[rank], facts["input"]
     options, deciding = [], []
     if rank == 1:
-        if own_rank == 1:
-            listed, answerable = rules.cases.get((condition, own_key), ("", False))
-            options = _concepts(listed.split(), vocabulary, lang)
-            if answerable:
-                deciding.append(name)
-        if guard is not None and guard[0] == 1 and rules.cases.get((facts["guard"], guard[1]), ("", False))[1]:
-            deciding.append(rules.conditions[facts["guard"]]["input"])
+        listed, answerable = rules.cases.get((condition, case_key(name, inputs)), ("", False))
+        options = _concepts(listed.split(), vocabulary, lang)
+        if answerable:
+            deciding.append(name)
+        if guard_rank == 1:
+            guard_input = rules.conditions[facts["guard"]]["input"]
+            if rules.cases.get((facts["guard"], case_key(guard_input, inputs)), ("", False))[1]:
+                deciding.append(guard_input)
     missing.update(deciding)
     entry = {
         "condition": condition,
@@ -150,30 +160,24 @@ def _condition_entry(condition: str, own: tuple, guard: tuple | None, rules: Rul
         "options": options,
         "not_covered": rank == 1 and not deciding,
     }
-    if guard is not None:
+    if guard_rank >= 0:
         entry["applies_only_if"] = {"condition": facts["guard"], "label": vocabulary.guard_label(facts["guard"], lang),
-                                    "status": CONDITION_STATUS[guard[0]]}  # fmt: skip
-    return rank, entry
+                                    "status": CONDITION_STATUS[guard_rank]}  # fmt: skip
+    return entry
 
 
 def measures_from_lookup(rows: list[Row], rules: Rules, inputs: Inputs) -> list[dict]:
-    """The answer's measures: the lookup's ranks by slot, joined to the rules table and folded."""
+    """The answer's measures: the lookup's statuses, joined to the rules table."""
     lang, vocabulary = inputs.lang, rules.vocabulary
-    checked: dict[str, dict[str, list]] = {}  # measure -> condition -> [own (rank, key), guard (rank, key)]
-    for row in rows:
-        measure, condition, guarding, _ = rules.slots[row["slot"]["value"]]
-        parts = checked.setdefault(measure, {})
-        if condition != ALWAYS:
-            parts.setdefault(condition, [None, None])[guarding] = (int(row["rank"]["value"]), row["key"]["value"])
     order = vocabulary.names()
     measures = []
-    for iri in sorted(checked, key=lambda m: (rules.measure_parts[lang][m]["label"].lower(), m)):
-        parts, rank, missing, conditions = rules.measure_parts[lang][iri], 2, set(), []
-        for condition, (own, guard) in checked[iri].items():
-            condition_rank, entry = _condition_entry(condition, own, guard, rules, inputs, missing)
-            rank = min(rank, condition_rank)
-            conditions.append(entry)
-        status = "not-eligible" if parts["independent_of_hiring"] else MEASURE_STATUS[rank]
+    for row in sorted(rows, key=lambda r: (rules.measure_parts[lang][r["measure"]["value"]]["label"].lower(),
+                                           r["measure"]["value"])):  # fmt: skip
+        iri = row["measure"]["value"]
+        parts, missing = rules.measure_parts[lang][iri], set()
+        conditions = [_condition_entry(line, rules, inputs, missing) for line in row["conditions"]["value"].split("\n")
+                      if not line.startswith(ALWAYS + " ")]  # fmt: skip
+        status = MEASURE_STATUS[int(row["measureRank"]["value"])]
         conditions.sort(key=lambda c: (c["label"].lower(), c["condition"]))
         measures.append({
             "measure": iri, "label": parts["label"], "agency": parts["agency"], "agency_label": parts["agency_label"],

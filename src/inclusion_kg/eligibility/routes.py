@@ -91,7 +91,7 @@ EXAMPLE = {
             "sources": ["https://w3id.org/inclusion-kg/id/source/brochure-2025-aviq"],
         }
     ],
-    "query": "PREFIX dataset: <https://w3id.org/inclusion-kg/id/dataset/> ... SELECT ?slot ?key ?rank ...",
+    "query": "PREFIX dataset: <https://w3id.org/inclusion-kg/id/dataset/> ... SELECT ?measure (MIN(?conditionRank) ...",
     "release": "2025.10",
 }
 
