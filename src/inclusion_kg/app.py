@@ -76,14 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.data_version = version
     app.state.reload_status = None  # set by a reload (reload.py)
-    install_history(app, history)  # /feed, /id/.../history: before the publication's catch-all /id/{path}
-    install_publication(app, graph, settings, version, history=history)  # /id/..., /ontology, /catalog, void, dumps, home
     app.state.store = store
     app.state.engine = engine  # the one way to run a query: every safety rule applies (sparql/engine.py)
-    app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
-    app.state.limiter = install_limits(app, settings)  # URL/body size, bounded queue, Retry-After
+    # The routes that answer queries come first: a request is matched against the table in order.
     install_sparql(app)  # /sparql, first in the route table
     install_answers(app, engine, (settings.root or project_root()) / "queries")  # /queries/..., /eligibility
+    install_history(app, history)  # /feed, /id/.../history: before the publication's catch-all /id/{path}
+    install_publication(app, graph, settings, version, history=history)  # /id/..., /ontology, /catalog, void, dumps, home
+    app.add_middleware(CORSMiddleware, **CORS_OPTIONS)
+    app.state.limiter = install_limits(app, settings)  # URL/body size, bounded queue, Retry-After
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", tags=["service"], summary="Liveness and what is served")
