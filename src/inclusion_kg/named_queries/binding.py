@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -172,9 +173,14 @@ def written_term(name: str, term: ox.NamedNode | ox.Literal) -> str:
     """The term as SPARQL text, checked to be one term: the engine keeps the template's safety analysis for
     the bound query (sparql/engine.py), so a value must not be able to add a keyword to it."""
     text = str(term)
-    if not all(m.lastgroup in TERM_TOKENS or m.group() == "^" for m in safety.TOKEN.finditer(text)):
+    if not _is_one_term(text):
         raise ParameterError(name, f"{text!r} cannot be written as one SPARQL term")
     return text
+
+
+@lru_cache(maxsize=1024)  # the same concepts are bound over and over
+def _is_one_term(text: str) -> bool:
+    return all(m.lastgroup in TERM_TOKENS or m.group() == "^" for m in safety.TOKEN.finditer(text))
 
 
 def bind_terms(query: NamedQuery, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,11 @@ class NamedQuery:
     decorators: dict[str, Any] = field(default_factory=dict)
 
     def parameter(self, name: str) -> Parameter | None:
-        return next((p for p in self.parameters if p.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Parameter]:  # a bound question looks up every parameter by name
+        return {p.name: p for p in self.parameters}
 
 
 def decorators(text: str) -> dict[str, Any]:

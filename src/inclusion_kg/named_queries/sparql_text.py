@@ -62,30 +62,33 @@ def variables(query: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def template(query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The query cut at its variable tokens: texts t0..tn and variables v1..vn (t0 v1 t1 ... vn tn).
+def template(query: str) -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """The query cut at its variable tokens, t0 ?v1 t1 ... ?vn tn, and where each variable's tokens are in
+    that list (by name, without ? or $).
 
     Lexing a long query takes milliseconds; it is done once per query text, binding is then a join.
     """
-    texts, names = [], []
+    parts: list[str] = []
+    at: dict[str, list[int]] = {}
     last = 0
     for token in tokens(query):
         if token.kind == "variable":
-            texts.append(query[last : token.start])
-            names.append(token.text)
+            parts.append(query[last : token.start])
+            at.setdefault(token.text[1:], []).append(len(parts))
+            parts.append(token.text)
             last = token.end
-    texts.append(query[last:])
-    return tuple(texts), tuple(names)
+    parts.append(query[last:])
+    return tuple(parts), {name: tuple(places) for name, places in at.items()}
 
 
 def replace_variables(query: str, terms: dict[str, str]) -> str:
     """`query` with every token of a variable named in `terms` replaced by its (serialised) term."""
-    texts, names = template(query)
-    parts = [texts[0]]
-    for name, text in zip(names, texts[1:]):
-        parts.append(terms.get(name[1:], name))
-        parts.append(text)
-    return "".join(parts)
+    parts, at = template(query)
+    bound = list(parts)
+    for name, term in terms.items():
+        for place in at.get(name, ()):
+            bound[place] = term
+    return "".join(bound)
 
 
 def prologue_and_where(query: str) -> tuple[str, str]:
