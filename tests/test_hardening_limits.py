@@ -183,7 +183,22 @@ def test_a_url_too_long_for_the_http_parser_gets_414_with_a_message(live_server,
     assert refused.value.code == 414 and refused.value.headers["content-type"].startswith(kind)
     assert "65535 bytes" in text and "POST the query instead" in text
     assert httpx.post(f"{live_server}/sparql", data={"query": query}, timeout=30).json() == {"head": {}, "boolean": True}
-    garbage = socket.create_connection(("127.0.0.1", int(live_server.rsplit(":", 1)[1])))
-    garbage.sendall(b"NOT HTTP\r\n\r\n")  # other parse errors keep uvicorn's 400
-    assert garbage.recv(200).startswith(b"HTTP/1.1 400")
-    garbage.close()
+
+
+@pytest.mark.parametrize("request_line", [
+    b"GET /sparql?query=SELECT * WHERE { ?s ?p ?o } HTTP/1.1",  # a query pasted into the URL with its spaces
+    "GET /sparql?query=ASK{?s?p\"café\"} HTTP/1.1".encode(),  # raw UTF-8 in the URL
+    b"NOT HTTP",
+])
+def test_a_request_the_http_parser_refuses_gets_400_saying_how_to_send_a_query(live_server, request_line):
+    port = int(live_server.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as refused:
+        refused.sendall(request_line + b"\r\nHost: localhost\r\n\r\n")
+        answer = b""
+        while chunk := refused.recv(4096):  # the server closes the connection after its answer
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert body.decode().startswith("400 bad-request: the request is not valid HTTP/1.1")
+    assert b"--data-urlencode" in body and b"application/sparql-query" in body
+    assert httpx.get(f"{live_server}/sparql", params={"query": "ASK { ?s ?p \"café\" }"}).status_code == 200

@@ -4,21 +4,26 @@
   two socket writes and two TCP segments (the connection has TCP_NODELAY), and the client reads both. The
   protocol's transport gathers what is written during one turn of the event loop and writes it at the end
   of that turn: a head and its body go out together, a streamed body still goes out chunk by chunk.
-- httptools' URL parser reads request targets of at most 65,535 bytes; uvicorn answers a longer one with a
-  bare "400 Invalid HTTP request received." before any app code runs. A long GET query is the usual cause, so
-  this answers it as `limits.RequestLimits` answers a URL over `max_url_bytes`: 414, and "POST the query
-  instead", in JSON when the client accepts JSON.
+- uvicorn answers a request httptools cannot parse with a bare "400 Invalid HTTP request received." before
+  any app code runs. This says what to do instead, in JSON when the client accepts JSON: for a URL over the
+  65,535 bytes httptools' URL parser reads, 414 and "POST the query instead" (as `limits.RequestLimits`
+  answers a URL over `max_url_bytes`); otherwise 400, and how to percent-encode a query (a query pasted into
+  a URL with its spaces is the usual cause).
 """
 
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from inclusion_kg.limits import plain_reply
 
 PARSER_URL_LIMIT = 65_535  # bytes of a request target httptools.parse_url accepts
+# The usual cause of a request the parser refuses is a query pasted into a URL as it is.
+NOT_HTTP = ("the request is not valid HTTP/1.1: a URL cannot hold spaces or raw non-ASCII characters; "
+            "percent-encode the query (curl -G --data-urlencode 'query=...') or POST it as application/sparql-query")
 
 
 class GatheringTransport:
@@ -55,12 +60,13 @@ class HttpProtocol(HttpToolsProtocol):
         self.transport = GatheringTransport(transport, self.loop)
 
     def send_400_response(self, msg: str) -> None:
-        if len(self.url) <= PARSER_URL_LIMIT:
-            return super().send_400_response(msg)
         accept = next((value for name, value in self.headers if name == b"accept"), b"")
-        status, headers, body = plain_reply(414, "uri-too-long", f"the URL is longer than {PARSER_URL_LIMIT} bytes "
-                                            "(the limit); POST the query instead", accept)  # fmt: skip
-        lines = [b"HTTP/1.1 414 URI Too Long\r\n"]
+        if len(self.url) > PARSER_URL_LIMIT:
+            status, headers, body = plain_reply(414, "uri-too-long", f"the URL is longer than {PARSER_URL_LIMIT} "
+                                                "bytes (the limit); POST the query instead", accept)  # fmt: skip
+        else:
+            status, headers, body = plain_reply(400, "bad-request", NOT_HTTP, accept)
+        lines = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode()]
         lines += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers + headers]
         lines += [b"connection: close\r\n", b"\r\n", body]
         self.transport.write(b"".join(lines))
