@@ -55,11 +55,12 @@ def engine_select(engine: Any) -> Select:
 
 def engine_select_async(engine: Any, template: str) -> AsyncSelect:
     """`engine_select` for the event loop (no thread), for queries bound from the named query `template`:
-    its safety analysis stands for theirs (sparql/engine.py)."""
+    its safety analysis stands for theirs (sparql/engine.py). Their answers are not kept: the caller keeps
+    what it makes of them (/eligibility, its answer's JSON), one cache entry per question."""
     analysis = analyze(template)
 
     async def select(query: str) -> list[Row]:
-        answer = await engine.execute_async(query, JSON_RESULTS, **OURS, analysis=analysis)
+        answer = await engine.execute_async(query, JSON_RESULTS, **OURS, analysis=analysis, keep=False)
         return rows_from_json(answer)
 
     return select

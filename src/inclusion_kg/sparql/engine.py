@@ -221,8 +221,10 @@ class QueryEngine:
         return cached if cached is not None else self.evaluate_blocking(key, etag)
 
     async def execute_async(self, query: str, media_type: str, *, default_graph_uris=(), named_graph_uris=(),
-                            analysis: QueryInfo | None = None) -> bytes:
+                            analysis: QueryInfo | None = None, keep: bool = True) -> bytes:
+        """`execute` from the event loop; `keep=False` for a caller that keeps what it makes of the answer."""
         _, key, etag = self.prepare(query, media_type, Dataset.of(default_graph_uris, named_graph_uris), analysis)
+        etag = etag if keep else None  # no ETag: neither read from nor put in the cache
         cached = self.cached(key, etag)
         return cached if cached is not None else await self.evaluate(key, etag)
 
