@@ -197,6 +197,23 @@ def test_etag_and_304(client):
     assert again.status_code == 304
 
 
+def test_each_language_is_its_own_representation_with_its_own_etag(client, monkeypatch):
+    """The lookup's text is the same in every language; the answer and its ETag are not. A revalidation
+    is answered before any query."""
+    params = {**WALLONIA, "employment_rate": "0.0317777"}
+    english = client.get("/eligibility", params=params, headers={"accept-language": "en"})
+    french = client.get("/eligibility", params=params, headers={"accept-language": "fr",
+                                                                 "if-none-match": english.headers["etag"]})
+    assert french.status_code == 200 and french.content != english.content
+    assert french.headers["etag"] != english.headers["etag"]
+    monkeypatch.setattr(client.app.state.engine.cache, "get", lambda key: None)  # nothing kept: only the ETag
+    ran = []
+    monkeypatch.setattr(client.app.state.eligibility, "select_async", lambda query: ran.append(query))
+    revalidated = client.get("/eligibility", params=params, headers={"accept-language": "fr",
+                                                                      "if-none-match": french.headers["etag"]})
+    assert revalidated.status_code == 304 and ran == []
+
+
 def test_cli_table_and_json(capsys):
     assert main(["eligibility", "--no-validate", "--region", "wallonia", "--contract", "employment",
                  "--employment-rate", "0.035", "--inactive-months", "8"]) == 0  # fmt: skip

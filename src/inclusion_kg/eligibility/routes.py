@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from inclusion_kg.eligibility.answer import Evaluator
-from inclusion_kg.eligibility.inputs import DATE, LANG, InputError, parse_inputs
+from inclusion_kg.eligibility.inputs import DATE, LANG, InputError, Inputs, parse_inputs
 from inclusion_kg.eligibility.models import BadInputBody, EligibilityAnswer, ErrorBody
 from inclusion_kg.eligibility.vocabulary import LANGUAGES, REGION, Vocabulary
 from inclusion_kg.namespaces import XSD
@@ -131,9 +131,11 @@ def openapi_parameters(vocabulary: Vocabulary) -> list[dict]:
     return parameters
 
 
-def _etag(request: Request, query: str) -> str:
+def _etag(request: Request, inputs: Inputs) -> str:
+    """The answer's ETag, from what decides it: the data version and the checked inputs (language included:
+    the lookup's text is the same in every language, its answer is not)."""
     version = getattr(request.app.state, "data_version", "")
-    return '"' + hashlib.blake2b(f"{version}\x1f{query}".encode(), digest_size=12).hexdigest() + '"'
+    return '"' + hashlib.blake2b(f"{version}\x1f{inputs.key()!r}".encode(), digest_size=12).hexdigest() + '"'
 
 
 def _response(body: bytes, etag: str) -> Response:
@@ -173,16 +175,16 @@ def install_eligibility(app: FastAPI, evaluator: Evaluator) -> None:
         inputs = parse_inputs(evaluator.vocabulary, raw, request.headers.get("accept-language"))
         # The engine's answer cache (one per data version) keeps the JSON by checked inputs (date included):
         # a question asked before costs no binding and no query.
+        # A revalidation is answered before any query.
+        etag = _etag(request, inputs)
+        if (early := not_modified(request, etag)) is not None:
+            return early
         cache, key = request.app.state.engine.cache, ("/eligibility", inputs.key())
         if (kept := cache.get(key)) is not None:
-            etag, body = kept
+            body = kept[1]
         else:
-            query = evaluator.query_for(inputs)
-            etag = _etag(request, query)
-            answer = await evaluator.answer_async(inputs, query)
+            answer = await evaluator.answer_async(inputs)
             answer["release"] = getattr(request.app.state, "release", None)  # the data release (history/)
             body = orjson.dumps(answer)  # a tenth of json.dumps' time for an answer of 20-30 KB
             cache.put(key, etag, body)
-        if (early := not_modified(request, etag)) is not None:
-            return early
         return _response(body, etag)
