@@ -61,6 +61,15 @@ def test_binding_replaces_whole_variable_tokens_only():
     assert "?__min_integer" in text  # optional and absent: stays a variable (grlc's behaviour)
 
 
+def test_a_cut_query_is_shared_by_every_binding_and_cannot_be_changed_by_one():
+    parts, places = sparql_text.template("SELECT ?a WHERE { ?a ?b ?a } # ?a")
+    assert [parts[i] for i in places["a"]] == ["?a"] * 3 and places["b"] == (5,)  # the comment is not cut
+    with pytest.raises(TypeError):
+        places["c"] = (0,)  # type: ignore[index]
+    assert sparql_text.replace_variables("SELECT ?a WHERE { ?a ?b ?a } # ?a", {"a": "<urn:x>"}) == (
+        "SELECT <urn:x> WHERE { <urn:x> ?b <urn:x> } # ?a")
+
+
 @pytest.mark.parametrize(
     "value",
     [

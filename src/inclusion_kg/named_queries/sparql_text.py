@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 # Longest strings first, so '''...''' is not read as '' followed by '...
 _TOKEN = re.compile(
@@ -62,7 +63,7 @@ def variables(query: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def template(query: str) -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
+def template(query: str) -> tuple[tuple[str, ...], Mapping[str, tuple[int, ...]]]:
     """The query cut at its variable tokens, t0 ?v1 t1 ... ?vn tn, and where each variable's tokens are in
     that list (by name, without ? or $).
 
@@ -78,7 +79,7 @@ def template(query: str) -> tuple[tuple[str, ...], dict[str, tuple[int, ...]]]:
             parts.append(token.text)
             last = token.end
     parts.append(query[last:])
-    return tuple(parts), {name: tuple(places) for name, places in at.items()}
+    return tuple(parts), MappingProxyType({name: tuple(places) for name, places in at.items()})  # cached: read-only
 
 
 def replace_variables(query: str, terms: dict[str, str]) -> str:

@@ -113,15 +113,16 @@ class QueryEngine:
             raise QueryTooLargeError(f"the query is larger than {self.max_query_bytes} bytes (the limit)")
         return analyze(query)
 
-    def prepare(self, query: str, media_type: str, dataset: Dataset, analysis: QueryInfo | None = None):
-        """(info, cache key, ETag or None) of a query that may run; raises what refuses it."""
+    def prepare(self, query: str, media_type: str, dataset: Dataset, analysis: QueryInfo | None = None,
+                keep: bool = True):
+        """(info, cache key, ETag or None: never cached) of a query that may run; raises what refuses it."""
         info = self.analyze(query, analysis)
         allowed = formats.RDF_FORMATS if info.is_graph else formats.TABLE_TYPES
         if media_type not in allowed:
             raise NotAcceptableError(
                 f"a {info.form} answer cannot be written as {media_type}; use one of {', '.join(allowed)}")
         key = (query, media_type, dataset)
-        if not info.deterministic:  # RAND(), NOW(), ...: never kept, never revalidated
+        if not info.deterministic or not keep:  # RAND(), NOW(), ...: never kept, never revalidated
             return info, key, None
         text = "\x1f".join((self.data_version, media_type, query, "\x1e".join(dataset.default_graphs or ()),
                             "\x1e".join(dataset.named_graphs or ()), str(dataset.default_graphs is None)))
@@ -223,8 +224,7 @@ class QueryEngine:
     async def execute_async(self, query: str, media_type: str, *, default_graph_uris=(), named_graph_uris=(),
                             analysis: QueryInfo | None = None, keep: bool = True) -> bytes:
         """`execute` from the event loop; `keep=False` for a caller that keeps what it makes of the answer."""
-        _, key, etag = self.prepare(query, media_type, Dataset.of(default_graph_uris, named_graph_uris), analysis)
-        etag = etag if keep else None  # no ETag: neither read from nor put in the cache
+        _, key, etag = self.prepare(query, media_type, Dataset.of(default_graph_uris, named_graph_uris), analysis, keep)
         cached = self.cached(key, etag)
         return cached if cached is not None else await self.evaluate(key, etag)
 
