@@ -8,6 +8,7 @@ comment, never a longer variable that merely starts with the same name) with RDF
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType

@@ -26,8 +26,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import NoReturn
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import NoReturn
 
 from inclusion_kg.errors import (
     EngineError,
@@ -122,7 +122,7 @@ class QueryEngine:
             raise NotAcceptableError(
                 f"a {info.form} answer cannot be written as {media_type}; use one of {', '.join(allowed)}")
         key = (query, media_type, dataset)
-        if not info.deterministic or not keep:  # RAND(), NOW(), ...: never kept, never revalidated
+        if not info.deterministic or not keep:  # RAND(), NOW(), ... or kept by the caller: not here
             return info, key, None
         text = "\x1f".join((self.data_version, media_type, query, "\x1e".join(dataset.default_graphs or ()),
                             "\x1e".join(dataset.named_graphs or ()), str(dataset.default_graphs is None)))
