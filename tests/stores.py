@@ -132,6 +132,9 @@ CheckpointInterval = 60
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 MaxQueryMem = 1G
+; the optimizer's memory per query compile (doubled on 64-bit: 2 GB; default 400 MB): compiling the
+; eligibility lookup sometimes passed 400 MB and failed with SQ200 (docs/deploy.md)
+MaxMemPoolSize = 1000000000
 ThreadsPerQuery = 2
 AsyncQueueMaxThreads = 10
 
